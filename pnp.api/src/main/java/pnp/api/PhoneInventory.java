@@ -1,0 +1,38 @@
+package pnp.api;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Every phone the server has heard of or expects, provided by the core bundle.
+ *
+ * <p>Threading: all methods are thread-safe and return quickly; persistence and NOTIFY sending happen
+ * off the caller's thread.
+ */
+@ProviderType
+public interface PhoneInventory {
+
+    /**
+     * Records a SUBSCRIBE. The inventory dispatches the phone to the claiming profile and, when it is
+     * assigned, has its NOTIFY sent. Repeated SUBSCRIBEs of a phone that is being provisioned are
+     * counted, not acted on again.
+     */
+    void sighted(PhoneSighting sighting);
+
+    /** All phones, ordered by MAC. */
+    List<Phone> phones();
+
+    Optional<Phone> phone(MacAddress mac);
+
+    /**
+     * Sends the phone's NOTIFY again (re-renders its files first).
+     *
+     * @return false when the phone cannot be notified: never heard, unclaimed or unassigned
+     */
+    boolean renotify(MacAddress mac);
+
+    /** Drops what was heard of the phone. Its assignment, if any, stays. */
+    boolean forget(MacAddress mac);
+}

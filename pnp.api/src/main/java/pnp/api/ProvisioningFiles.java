@@ -1,0 +1,60 @@
+package pnp.api;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Objects;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The file store, as seen by the servers that hand files to phones ({@code pnp.http}, {@code pnp.tftp}).
+ * Provided by the core bundle.
+ *
+ * <p>Threading: thread-safe and non-blocking (lookups read memory only).
+ */
+@ProviderType
+public interface ProvisioningFiles {
+
+    /**
+     * Finds the file a requester asked for.
+     *
+     * @param token the secret path segment of an HTTP request, or {@code null} where the protocol has
+     *        none (TFTP)
+     * @param name the requested file name, already free of directories
+     * @param requester the requester's address
+     * @param protocol {@code http}, {@code https} or {@code tftp}
+     */
+    Lookup lookup(String token, String name, InetAddress requester, String protocol);
+
+    /** Records that a file was delivered completely. */
+    void downloaded(Found file, InetAddress requester, String protocol, String userAgent);
+
+    /** The answer to a lookup. */
+    sealed interface Lookup permits Found, NotFound {
+    }
+
+    /**
+     * A file to serve.
+     *
+     * @param mac the phone it belongs to, or {@code null} for a common file
+     * @param file the file
+     * @param etag a strong entity tag for HTTP, quoted
+     * @param lastModified when its content last changed
+     */
+    record Found(MacAddress mac, ProvisioningFile file, String etag, Instant lastModified) implements Lookup {
+        public Found {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(etag, "etag");
+            Objects.requireNonNull(lastModified, "lastModified");
+        }
+    }
+
+    /**
+     * Nothing to serve. The reason is for the log only: the requester learns nothing but "not found".
+     */
+    record NotFound(String reason) implements Lookup {
+        public NotFound {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package pnp.api;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A vendor bundle's knowledge of its phones, registered as a whiteboard service.
+ *
+ * <p>The inventory offers every phone it hears to every profile; among the profiles that claim it,
+ * the one with the highest {@code service.ranking}, then the lowest {@code service.id}, provisions
+ * it. Register with {@link VendorProfileService} to set the vendor name and ranking.
+ *
+ * <p>Threading: methods are called from any thread, concurrently for different phones; they must not
+ * block on the network. They must not return {@code null}; an exception from {@link #render} marks
+ * the phone failed with the exception's message, and the server goes on.
+ */
+@ConsumerType
+public interface VendorProfile {
+
+    /** Whether this profile provisions the phone, and why (or why not). */
+    Claim claim(PhoneSighting phone);
+
+    /**
+     * Whether this profile provisions a phone known only by MAC (pre-assigned, not yet heard). A
+     * profile that cannot tell returns a claim that is not its own.
+     */
+    Claim claim(MacAddress mac);
+
+    /**
+     * Renders the phone's files and the URL for its NOTIFY. Must be deterministic: the same request
+     * gives byte-identical files, so a phone that downloads again after its reboot does not flash
+     * again.
+     *
+     * @throws IllegalArgumentException when the assignment cannot be expressed for this vendor
+     */
+    Rendering render(RenderRequest request);
+}
