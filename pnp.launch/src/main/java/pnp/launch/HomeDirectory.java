@@ -1,0 +1,51 @@
+package pnp.launch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Settles the home directory before the framework starts any bundle (bnd's launcher starts
+ * {@code Embedded-Activator}s of its run path first).
+ *
+ * <p>Home is the system property {@code pnp.home}, else the working directory. Under it,
+ * {@code data/} holds all persistent state and {@code deploy/} is watched for bundles and
+ * configuration files. Because {@code BundleContext.getProperty} falls back to system properties,
+ * setting these as system properties is how Config Admin and FileInstall learn the absolute paths.
+ */
+public final class HomeDirectory implements BundleActivator {
+
+    public static final String HOME = "pnp.home";
+
+    /** Tells bnd's launcher to run this right after the framework is initialised, before bundles start. */
+    public static final String IMMEDIATE = "AFTER_FRAMEWORK_INIT";
+
+    @Override
+    public void start(BundleContext context) throws IOException {
+        Path home = Path.of(System.getProperty(HOME, System.getProperty("user.dir"))).toAbsolutePath().normalize();
+        for (Map.Entry<String, Path> e : layout(home).entrySet()) {
+            Files.createDirectories(e.getValue());
+            if (context.getProperty(e.getKey()) == null) {
+                System.setProperty(e.getKey(), e.getValue().toString());
+            }
+        }
+        System.setProperty(HOME, home.toString());
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        // nothing to undo: the directories stay
+    }
+
+    /** Which property points where, for a given home. */
+    static Map<String, Path> layout(Path home) {
+        return Map.of(
+                "felix.cm.dir", home.resolve("data").resolve("config"),
+                "felix.fileinstall.dir", home.resolve("deploy"),
+                "pnp.data", home.resolve("data"));
+    }
+}
