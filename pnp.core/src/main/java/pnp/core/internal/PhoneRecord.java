@@ -1,0 +1,51 @@
+package pnp.core.internal;
+
+import java.time.Instant;
+
+import pnp.api.MacAddress;
+import pnp.api.Phone;
+import pnp.api.PhoneSighting;
+import pnp.api.PhoneState;
+
+/**
+ * What the inventory keeps of one phone. Mutable; touched only on the inventory's worker thread.
+ * Other threads read the immutable {@link #snapshot()}.
+ */
+final class PhoneRecord {
+
+    final MacAddress mac;
+    PhoneSighting sighting;
+    Instant firstSeen;
+    long sightings;
+    String profile = "";
+    String claimReason = "";
+    PhoneState state = PhoneState.EXPECTED;
+    Instant stateSince = Instant.now();
+    String reason = "";
+    Phone.Download lastDownload;
+    long downloads;
+    /** The secret path segment of the phone's HTTP folder; empty until the phone is first rendered. */
+    String token = "";
+    long revision;
+    String inputsDigest = "";
+    /** When the last NOTIFY was sent, or null. */
+    Instant notifiedAt;
+    boolean notifyPending;
+
+    PhoneRecord(MacAddress mac) {
+        this.mac = mac;
+    }
+
+    void state(PhoneState next, String why, Instant now) {
+        if (state != next) {
+            stateSince = now;
+        }
+        state = next;
+        reason = why == null ? "" : why;
+    }
+
+    Phone snapshot(String extension) {
+        return new Phone(mac, sighting, firstSeen, sightings, profile, claimReason, !extension.isEmpty(), extension,
+                state, stateSince, reason, lastDownload);
+    }
+}

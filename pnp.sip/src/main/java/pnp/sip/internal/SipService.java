@@ -1,0 +1,692 @@
+package pnp.sip.internal;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.InterfaceAddress;
+import java.net.MulticastSocket;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.EventHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import pnp.api.MacAddress;
+import pnp.api.PhoneInventory;
+import pnp.api.PhoneNotifier;
+import pnp.api.PhoneSighting;
+import pnp.api.Rendering;
+import pnp.api.ServerStatus;
+
+/**
+ * Hears PnP SUBSCRIBEs on the multicast group and on our unicast port, answers them, records each
+ * phone in the {@link PhoneInventory}, and sends the NOTIFYs the inventory asks for.
+ *
+ * <p>JAIN-SIP is bound to the unicast address and port (it does not share its socket); a separate
+ * multicast socket with SO_REUSEADDR is bound to the group and joined on each chosen interface. Its
+ * datagrams are parsed with the stack's parser and answered through the stack.
+ *
+ * <p>Threading: the multicast receiver thread and JAIN-SIP's threads call {@link #handle}; it only
+ * parses, answers and hands over to the inventory, which works on its own thread.
+ */
+@Component(service = { PhoneNotifier.class, ServerStatus.class }, configurationPid = "pnp.sip", immediate = true)
+@Designate(ocd = SipService.Config.class)
+public class SipService implements PhoneNotifier, ServerStatus {
+
+    @ObjectClassDefinition(name = "PnP SIP listener",
+            description = "Where phones' PnP SUBSCRIBEs are heard and NOTIFYs sent from. Changes apply at once.")
+    public @interface Config {
+        @AttributeDefinition(name = "Unicast address",
+                description = "Address the SIP stack binds (not 0.0.0.0: the group socket shares the port). Empty: the first address of the chosen interfaces.")
+        String address() default "";
+
+        @AttributeDefinition(name = "Port", description = "SIP port for the group and for unicast. Use another unicast port beside a PBX on 5060 (see README).")
+        int port() default 5060;
+
+        @AttributeDefinition(name = "Multicast", description = "Listen on the PnP multicast group.")
+        boolean multicast() default true;
+
+        @AttributeDefinition(name = "Multicast group")
+        String group() default "224.0.1.75";
+
+        @AttributeDefinition(name = "Interfaces", description = "Interface names to join the group on. Empty: every interface that is up and multicast-capable.")
+        String[] interfaces() default {};
+
+        @AttributeDefinition(name = "Advertised host", description = "Host phones use to reach this server, in URLs. Empty: our address on the interface the phone was heard on.")
+        String advertisedHost() default "";
+
+        @AttributeDefinition(name = "SUBSCRIBEs per second per source", description = "Past this (after the burst), one host's SUBSCRIBEs are dropped.")
+        double subscribesPerSecond() default 20;
+
+        @AttributeDefinition(name = "Burst per source")
+        int burst() default 40;
+
+        @AttributeDefinition(name = "Interface re-scan (seconds)", description = "How often to join the group on interfaces that came up.")
+        int rescanSeconds() default 10;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SipService.class);
+    private static final AtomicInteger STACKS = new AtomicInteger();
+    private static final String ALLOW = "SUBSCRIBE, NOTIFY, OPTIONS";
+
+    private final PhoneInventory inventory;
+    private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10_000);
+    private final RateLimitedLog flood = new RateLimitedLog(LOG, 10_000);
+    private final Map<ClientTransaction, CompletableFuture<NotifyOutcome>> pending = new ConcurrentHashMap<>();
+    private final Map<MacAddress, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, Long> recentRequests = new ConcurrentHashMap<>();
+    private final AtomicLong tags = new AtomicLong(System.nanoTime());
+
+    private volatile Runtime runtime;
+
+    /** The subscription a NOTIFY belongs to: the SUBSCRIBE's dialog identifiers. */
+    private record Subscription(String callId, Address phone, String phoneTag, Address us, String ourTag, String contactHost,
+            int contactPort) {
+    }
+
+    @Activate
+    public SipService(@Reference PhoneInventory inventory, Config config) {
+        this.inventory = inventory;
+        this.runtime = new Runtime(config);
+        runtime.start();
+    }
+
+    @Modified
+    void modified(Config config) {
+        Runtime old = runtime;
+        old.stop();
+        Runtime next = new Runtime(config);
+        runtime = next;
+        next.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        runtime.stop();
+        pending.values().forEach(f -> f.complete(new NotifyOutcome(false, 0, "SIP listener stopped")));
+        pending.clear();
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+        return runtime.endpoints();
+    }
+
+    @Override
+    public CompletionStage<NotifyOutcome> notify(PhoneSighting to, String url, String contentType) {
+        CompletableFuture<NotifyOutcome> result = new CompletableFuture<>();
+        Runtime rt = runtime;
+        if (rt.provider == null) {
+            result.complete(new NotifyOutcome(false, 0, "SIP stack is not listening: " + rt.stackProblem));
+            return result;
+        }
+        try {
+            Request notify = rt.notifyRequest(to, url, contentType);
+            ClientTransaction ct = rt.provider.getNewClientTransaction(notify);
+            pending.put(ct, result);
+            ct.sendRequest();
+        } catch (Exception e) {
+            result.complete(new NotifyOutcome(false, 0, "cannot send NOTIFY: " + e));
+        }
+        return result;
+    }
+
+    /**
+     * Handles one request, from the group socket or the stack. Never throws.
+     *
+     * @param localAddress our address on the interface it arrived on
+     */
+    void handle(Runtime rt, Request request, String source, int sourcePort, String interfaceName, String localAddress,
+            boolean multicast) {
+        try {
+            switch (request.getMethod()) {
+                case Request.SUBSCRIBE -> onSubscribe(rt, request, source, sourcePort, interfaceName, localAddress, multicast);
+                case Request.OPTIONS -> rt.respond(request, Response.OK, source, sourcePort, null);
+                case Request.ACK -> {
+                    // nothing to answer
+                }
+                default -> {
+                    if (!multicast) {
+                        rt.respond(request, Response.METHOD_NOT_ALLOWED, source, sourcePort, null);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            badInput.warn("Could not answer {} from {}:{}: {}", request.getMethod(), source, sourcePort, e.toString());
+        }
+    }
+
+    private void onSubscribe(Runtime rt, Request request, String source, int sourcePort, String interfaceName,
+            String localAddress, boolean multicast)
+            throws ParseException, javax.sip.SipException, javax.sip.InvalidArgumentException {
+        if (!rt.limiter.allow(source, System.nanoTime())) {
+            flood.warn("Dropping SUBSCRIBEs from {}: more than {}/s (pnp.sip subscribesPerSecond)", source,
+                    rt.config.subscribesPerSecond());
+            return;
+        }
+        EventHeader event = (EventHeader) request.getHeader(EventHeader.NAME);
+        String eventValue = event == null ? "" : event.toString().substring(event.toString().indexOf(':') + 1).trim();
+        if (!PnpSubscribe.EVENT_PACKAGE.equals(PnpSubscribe.eventPackage(eventValue))) {
+            rt.respond(request, Response.BAD_EVENT, source, sourcePort, null);
+            return;
+        }
+        CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
+        CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+        String key = callId.getCallId() + "\u0000" + cseq.getSeqNumber() + "\u0000" + source;
+        String ourTag = Long.toHexString(key.hashCode() & 0xffffffffL) + Long.toHexString(tags.get() & 0xffff);
+        rt.respond(request, Response.OK, source, sourcePort, ourTag);
+        if (recentRequests.putIfAbsent(key, System.nanoTime()) != null) {
+            return; // a retransmission: answered again, not a new sighting
+        }
+        pruneRecent();
+        PnpSubscribe sub = PnpSubscribe.read(request, eventValue, source, sourcePort);
+        if (sub.mac().isEmpty()) {
+            badInput.warn("PnP SUBSCRIBE from {} (User-Agent '{}') names no MAC address: answered, not recorded", source,
+                    sub.userAgent());
+            return;
+        }
+        MacAddress mac = sub.mac().get();
+        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+        ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+        subscriptions.put(mac, new Subscription(callId.getCallId(), from.getAddress(), from.getTag(), to.getAddress(),
+                ourTag, sub.contactHost(), sub.contactPort()));
+        String advertised = rt.config.advertisedHost();
+        inventory.sighted(new PhoneSighting(mac, sub.vendor(), sub.model(), sub.firmware(), sub.userAgent(),
+                sub.contactHost(), sub.contactPort(), source, sourcePort, interfaceName,
+                advertised.isEmpty() ? localAddress : advertised, multicast, Instant.now()));
+    }
+
+    private void pruneRecent() {
+        if (recentRequests.size() < 4096) {
+            return;
+        }
+        long cutoff = System.nanoTime() - TimeUnit.SECONDS.toNanos(32);
+        recentRequests.values().removeIf(t -> t - cutoff < 0);
+    }
+
+    /** One configuration's sockets and stack; replaced whole when the configuration changes. */
+    final class Runtime implements SipListener {
+        final Config config;
+        final SourceLimiter limiter;
+        volatile SipProvider provider;
+        volatile String stackProblem = "not started";
+        private SipStack stack;
+        private MessageFactory messages;
+        private HeaderFactory headers;
+        private AddressFactory addresses;
+        private String address = "";
+        private MulticastSocket group;
+        private Thread receiver;
+        private volatile boolean running;
+        private final Map<String, NetworkInterface> joined = new ConcurrentHashMap<>();
+        private final Map<String, String> joinProblems = new ConcurrentHashMap<>();
+        private volatile String groupProblem = "";
+        private final List<InterfaceAddress> interfaceAddresses = new CopyOnWriteArrayList<>();
+        private ScheduledExecutorService rescan;
+
+        Runtime(Config config) {
+            this.config = config;
+            this.limiter = new SourceLimiter(config.subscribesPerSecond(), config.burst(), 100_000);
+        }
+
+        void start() {
+            running = true;
+            List<NetworkInterface> chosen = chosenInterfaces();
+            address = config.address().isBlank() ? firstAddress(chosen) : config.address().trim();
+            startStack();
+            if (config.multicast()) {
+                startGroup(chosen);
+                rescan = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "pnp-sip-rescan");
+                    t.setDaemon(true);
+                    return t;
+                });
+                int every = Math.max(1, config.rescanSeconds());
+                rescan.scheduleWithFixedDelay(() -> join(chosenInterfaces()), every, every, TimeUnit.SECONDS);
+            }
+        }
+
+        void stop() {
+            running = false;
+            if (rescan != null) {
+                rescan.shutdownNow();
+            }
+            if (group != null) {
+                group.close();
+            }
+            if (receiver != null) {
+                try {
+                    receiver.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            SipProvider p = provider;
+            provider = null;
+            if (stack != null) {
+                try {
+                    if (p != null) {
+                        p.removeSipListener(this);
+                        for (ListeningPoint lp : p.getListeningPoints()) {
+                            p.removeListeningPoint(lp);
+                            stack.deleteListeningPoint(lp);
+                        }
+                        stack.deleteSipProvider(p);
+                    }
+                } catch (Exception e) {
+                    LOG.debug("Stopping the SIP stack: {}", e.toString());
+                }
+                stack.stop();
+            }
+        }
+
+        private void startStack() {
+            Properties props = new Properties();
+            props.setProperty("javax.sip.STACK_NAME", "pnp-sip-" + STACKS.incrementAndGet());
+            props.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+            props.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+            props.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+            props.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+            props.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
+            props.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+            props.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "false");
+            try {
+                SipFactory factory = SipFactory.getInstance();
+                factory.setPathName("gov.nist");
+                stack = factory.createSipStack(props);
+                messages = factory.createMessageFactory();
+                headers = factory.createHeaderFactory();
+                addresses = factory.createAddressFactory();
+                ListeningPoint lp = stack.createListeningPoint(address, config.port(), ListeningPoint.UDP);
+                SipProvider p = stack.createSipProvider(lp);
+                p.addSipListener(this);
+                stack.start();
+                provider = p;
+                stackProblem = "";
+                LOG.info("SIP listening on {}:{}/udp", address, config.port());
+            } catch (Exception e) {
+                stackProblem = e.getMessage() == null ? e.toString() : e.getMessage();
+                LOG.error("SIP cannot listen on {}:{}/udp: {}. Set another address or port in the pnp.sip configuration "
+                        + "(e.g. beside a PBX that owns 5060, see README). The multicast group is still joined.",
+                        address, config.port(), stackProblem);
+                if (stack != null) {
+                    stack.stop();
+                }
+            }
+        }
+
+        private void startGroup(List<NetworkInterface> chosen) {
+            try {
+                InetAddress groupAddress = InetAddress.getByName(config.group());
+                MulticastSocket socket = new MulticastSocket(null);
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(groupAddress, config.port()));
+                socket.setSoTimeout(1000);
+                socket.setReceiveBufferSize(1 << 20);
+                group = socket;
+                join(chosen);
+                receiver = new Thread(this::receive, "pnp-sip-multicast");
+                receiver.setDaemon(true);
+                receiver.start();
+            } catch (IOException e) {
+                groupProblem = e.toString();
+                LOG.error("Cannot bind the PnP multicast group {}:{}: {}. Phones booting on the LAN will not be heard; "
+                        + "check the pnp.sip configuration (address must not be 0.0.0.0 when the group shares the port).",
+                        config.group(), config.port(), e.toString());
+            }
+        }
+
+        private synchronized void join(List<NetworkInterface> chosen) {
+            if (group == null || group.isClosed()) {
+                return;
+            }
+            InetSocketAddress groupAddress = new InetSocketAddress(config.group(), config.port());
+            Map<String, NetworkInterface> now = new LinkedHashMap<>();
+            chosen.forEach(ni -> now.put(ni.getName(), ni));
+            for (Iterator<Map.Entry<String, NetworkInterface>> it = joined.entrySet().iterator(); it.hasNext();) {
+                Map.Entry<String, NetworkInterface> e = it.next();
+                if (!now.containsKey(e.getKey())) {
+                    try {
+                        group.leaveGroup(groupAddress, e.getValue());
+                    } catch (IOException ex) {
+                        LOG.debug("Leaving {} on {}: {}", config.group(), e.getKey(), ex.toString());
+                    }
+                    it.remove();
+                    LOG.info("Interface {} went away: left {}", e.getKey(), config.group());
+                }
+            }
+            for (NetworkInterface ni : now.values()) {
+                if (joined.containsKey(ni.getName())) {
+                    continue;
+                }
+                try {
+                    group.joinGroup(groupAddress, ni);
+                    joined.put(ni.getName(), ni);
+                    joinProblems.remove(ni.getName());
+                    LOG.info("Listening for PnP SUBSCRIBEs on {}:{} via {}", config.group(), config.port(), ni.getName());
+                } catch (IOException e) {
+                    if (joinProblems.put(ni.getName(), e.toString()) == null) {
+                        LOG.warn("Cannot join {} on interface {}: {}", config.group(), ni.getName(), e.toString());
+                    }
+                }
+            }
+            List<InterfaceAddress> addrs = new ArrayList<>();
+            joined.values().forEach(ni -> addrs.addAll(ni.getInterfaceAddresses()));
+            interfaceAddresses.clear();
+            interfaceAddresses.addAll(addrs);
+        }
+
+        private void receive() {
+            byte[] buffer = new byte[65536];
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            while (running) {
+                try {
+                    packet.setLength(buffer.length);
+                    group.receive(packet);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                } catch (IOException e) {
+                    if (running) {
+                        badInput.warn("Multicast receive failed: {}", e.toString());
+                    }
+                    continue;
+                }
+                InetAddress from = packet.getAddress();
+                int port = packet.getPort();
+                try {
+                    byte[] copy = Arrays.copyOf(packet.getData(), packet.getLength());
+                    SIPMessage message = new StringMsgParser().parseSIPMessage(copy, true, false, null);
+                    if (!(message instanceof Request request)) {
+                        continue;
+                    }
+                    InterfaceAddress via = interfaceFor(from);
+                    String ifName = via == null ? "" : nameOf(via);
+                    String local = via == null ? address : via.getAddress().getHostAddress();
+                    handle(this, request, from.getHostAddress(), port, ifName, local, true);
+                } catch (Exception e) {
+                    badInput.warn("Dropped an unreadable datagram ({} bytes) from {}:{}: {}", packet.getLength(),
+                            from.getHostAddress(), port, e.getMessage());
+                }
+            }
+        }
+
+        private InterfaceAddress interfaceFor(InetAddress source) {
+            byte[] src = source.getAddress();
+            InterfaceAddress fallback = null;
+            for (InterfaceAddress ia : interfaceAddresses) {
+                byte[] a = ia.getAddress().getAddress();
+                if (a.length != src.length) {
+                    continue;
+                }
+                if (fallback == null && ia.getAddress() instanceof Inet4Address) {
+                    fallback = ia;
+                }
+                if (sameSubnet(a, src, ia.getNetworkPrefixLength())) {
+                    return ia;
+                }
+            }
+            return fallback;
+        }
+
+        private String nameOf(InterfaceAddress ia) {
+            for (NetworkInterface ni : joined.values()) {
+                if (ni.getInterfaceAddresses().contains(ia)) {
+                    return ni.getName();
+                }
+            }
+            return "";
+        }
+
+        private List<NetworkInterface> chosenInterfaces() {
+            List<String> names = Arrays.stream(config.interfaces()).map(String::trim).filter(s -> !s.isEmpty()).toList();
+            List<NetworkInterface> chosen = new ArrayList<>();
+            try {
+                for (NetworkInterface ni : NetworkInterface.networkInterfaces().toList()) {
+                    if (ni.isUp() && ni.supportsMulticast() && (names.isEmpty() || names.contains(ni.getName()))
+                            && ni.inetAddresses().anyMatch(a -> a instanceof Inet4Address)) {
+                        chosen.add(ni);
+                    }
+                }
+            } catch (SocketException e) {
+                LOG.warn("Cannot list network interfaces: {}", e.toString());
+            }
+            return chosen;
+        }
+
+        private String firstAddress(List<NetworkInterface> chosen) {
+            Optional<String> nonLoopback = Optional.empty();
+            Optional<String> loopback = Optional.empty();
+            for (NetworkInterface ni : chosen) {
+                for (InetAddress a : ni.inetAddresses().toList()) {
+                    if (!(a instanceof Inet4Address)) {
+                        continue;
+                    }
+                    if (a.isLoopbackAddress()) {
+                        loopback = loopback.or(() -> Optional.of(a.getHostAddress()));
+                    } else {
+                        nonLoopback = nonLoopback.or(() -> Optional.of(a.getHostAddress()));
+                    }
+                }
+            }
+            Optional<String> fallback = loopback;
+            return nonLoopback.or(() -> fallback).orElse("127.0.0.1");
+        }
+
+        List<Endpoint> endpoints() {
+            List<Endpoint> list = new ArrayList<>();
+            list.add(new Endpoint("sip/udp", address, config.port(), provider != null, stackProblem));
+            if (config.multicast()) {
+                if (!groupProblem.isEmpty()) {
+                    list.add(new Endpoint("sip/multicast", config.group(), config.port(), false, groupProblem));
+                }
+                joined.keySet().forEach(n -> list.add(new Endpoint("sip/multicast", config.group() + " on " + n,
+                        config.port(), true, "")));
+                joinProblems.forEach((n, p) -> list.add(new Endpoint("sip/multicast", config.group() + " on " + n,
+                        config.port(), false, p)));
+            }
+            return list;
+        }
+
+        void respond(Request request, int status, String source, int sourcePort, String toTag)
+                throws ParseException, javax.sip.SipException, javax.sip.InvalidArgumentException {
+            SipProvider p = provider;
+            if (p == null) {
+                return;
+            }
+            ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+            if (via == null) {
+                throw new ParseException("no Via header", 0);
+            }
+            if (!source.equals(via.getHost())) {
+                via.setReceived(source);
+            }
+            if (via.getParameter("rport") != null) {
+                via.setParameter("rport", Integer.toString(sourcePort));
+            }
+            Response response = messages.createResponse(status, request);
+            if (toTag != null) {
+                ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(toTag);
+            }
+            if (request.getMethod().equals(Request.SUBSCRIBE) && status == Response.OK) {
+                response.setHeader(headers.createExpiresHeader(0));
+                response.setHeader(headers.createContactHeader(addresses.createAddress(ourUri())));
+            }
+            if (status == Response.METHOD_NOT_ALLOWED || request.getMethod().equals(Request.OPTIONS)) {
+                response.setHeader(headers.createHeader("Allow", ALLOW));
+            }
+            if (status == Response.BAD_EVENT) {
+                response.setHeader(headers.createHeader("Allow-Events", PnpSubscribe.EVENT_PACKAGE));
+            }
+            p.sendResponse(response);
+        }
+
+        Request notifyRequest(PhoneSighting to, String url, String contentType) throws ParseException,
+                javax.sip.InvalidArgumentException {
+            Subscription sub = subscriptions.get(to.mac());
+            if (sub != null && !(sub.contactHost().equals(to.contactHost()) && sub.contactPort() == to.contactPort())) {
+                sub = null;
+            }
+            SipURI target = addresses.createSipURI(null, to.contactHost());
+            target.setPort(to.contactPort());
+            String callId = sub != null ? sub.callId() : provider.getNewCallId().getCallId();
+            Address fromAddress = sub != null ? sub.us() : addresses.createAddress(ourUri());
+            String fromTag = sub != null ? sub.ourTag() : Long.toHexString(tags.incrementAndGet());
+            Address toAddress = sub != null ? sub.phone() : addresses.createAddress(target);
+            ViaHeader via = headers.createViaHeader(address, config.port(), ListeningPoint.UDP, null);
+            via.setRPort();
+            List<ViaHeader> vias = new ArrayList<>();
+            vias.add(via);
+            ToHeader toHeader = headers.createToHeader(toAddress, sub != null ? sub.phoneTag() : null);
+            ContentTypeHeader type;
+            byte[] body;
+            if (Rendering.EXTERNAL_BODY.equals(contentType)) {
+                type = headers.createContentTypeHeader("message", "external-body");
+                type.setParameter("access-type", "\"URL\"");
+                type.setParameter("URL", "\"" + url + "\"");
+                body = "Content-Type: application/octet-stream\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+            } else {
+                type = headers.createContentTypeHeader("application", "url");
+                body = url.getBytes(StandardCharsets.UTF_8);
+            }
+            Request notify = messages.createRequest(target, Request.NOTIFY, headers.createCallIdHeader(callId),
+                    headers.createCSeqHeader(1L, Request.NOTIFY), headers.createFromHeader(fromAddress, fromTag),
+                    toHeader, vias, headers.createMaxForwardsHeader(70), type, body);
+            notify.setHeader(headers.createEventHeader(PnpSubscribe.EVENT_PACKAGE));
+            javax.sip.header.SubscriptionStateHeader state = headers.createSubscriptionStateHeader(
+                    javax.sip.header.SubscriptionStateHeader.TERMINATED);
+            state.setReasonCode("timeout");
+            notify.setHeader(state);
+            notify.setHeader(headers.createContactHeader(addresses.createAddress(ourUri())));
+            notify.setHeader(headers.createHeader("Allow", ALLOW));
+            return notify;
+        }
+
+        private SipURI ourUri() throws ParseException {
+            SipURI us = addresses.createSipURI(null, address);
+            us.setPort(config.port());
+            return us;
+        }
+
+        @Override
+        public void processRequest(RequestEvent event) {
+            Request request = event.getRequest();
+            String source = request instanceof SIPMessage m && m.getRemoteAddress() != null
+                    ? m.getRemoteAddress().getHostAddress() : "";
+            int port = request instanceof SIPMessage m ? m.getRemotePort() : 0;
+            handle(this, request, source, port, "", address, false);
+        }
+
+        @Override
+        public void processResponse(ResponseEvent event) {
+            ClientTransaction ct = event.getClientTransaction();
+            Response r = event.getResponse();
+            if (ct == null || r.getStatusCode() < 200) {
+                return;
+            }
+            CompletableFuture<NotifyOutcome> f = pending.remove(ct);
+            if (f != null) {
+                int code = r.getStatusCode();
+                f.complete(new NotifyOutcome(code < 300, code, code + " " + r.getReasonPhrase()));
+            }
+        }
+
+        @Override
+        public void processTimeout(TimeoutEvent event) {
+            CompletableFuture<NotifyOutcome> f = event.getClientTransaction() == null ? null
+                    : pending.remove(event.getClientTransaction());
+            if (f != null) {
+                f.complete(new NotifyOutcome(false, 0, "no answer (timeout)"));
+            }
+        }
+
+        @Override
+        public void processIOException(IOExceptionEvent event) {
+            badInput.warn("SIP I/O error towards {}:{}: {}", event.getHost(), event.getPort(), event.getSource());
+        }
+
+        @Override
+        public void processTransactionTerminated(TransactionTerminatedEvent event) {
+            if (event.getClientTransaction() != null) {
+                CompletableFuture<NotifyOutcome> f = pending.remove(event.getClientTransaction());
+                if (f != null) {
+                    f.complete(new NotifyOutcome(false, 0, "transaction ended without a final answer"));
+                }
+            }
+        }
+
+        @Override
+        public void processDialogTerminated(DialogTerminatedEvent event) {
+            // no dialogs are kept
+        }
+    }
+
+    static boolean sameSubnet(byte[] a, byte[] b, int prefix) {
+        for (int i = 0; i < a.length && prefix > 0; i++, prefix -= 8) {
+            int mask = prefix >= 8 ? 0xff : (0xff << (8 - prefix)) & 0xff;
+            if ((a[i] & mask) != (b[i] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
