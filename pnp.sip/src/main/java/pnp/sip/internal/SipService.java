@@ -127,7 +127,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipService.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
-    private static final String ALLOW = "SUBSCRIBE, NOTIFY, OPTIONS";
+    private static final List<String> ALLOW = List.of(Request.SUBSCRIBE, Request.NOTIFY, Request.OPTIONS);
 
     private final PhoneInventory inventory;
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10_000);
@@ -572,7 +572,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
                 response.setHeader(headers.createContactHeader(addresses.createAddress(ourUri())));
             }
             if (status == Response.METHOD_NOT_ALLOWED || request.getMethod().equals(Request.OPTIONS)) {
-                response.setHeader(headers.createHeader("Allow", ALLOW));
+                allow(response);
             }
             if (status == Response.BAD_EVENT) {
                 response.setHeader(headers.createHeader("Allow-Events", PnpSubscribe.EVENT_PACKAGE));
@@ -617,8 +617,14 @@ public class SipService implements PhoneNotifier, ServerStatus {
             state.setReasonCode("timeout");
             notify.setHeader(state);
             notify.setHeader(headers.createContactHeader(addresses.createAddress(ourUri())));
-            notify.setHeader(headers.createHeader("Allow", ALLOW));
+            allow(notify);
             return notify;
+        }
+
+        private void allow(javax.sip.message.Message message) throws ParseException {
+            for (String method : ALLOW) {
+                message.addHeader(headers.createAllowHeader(method));
+            }
         }
 
         private SipURI ourUri() throws ParseException {
