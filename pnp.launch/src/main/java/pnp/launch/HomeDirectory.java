@@ -12,7 +12,7 @@ import org.osgi.framework.BundleContext;
  * Settles the home directory before the framework starts any bundle (bnd's launcher starts
  * {@code Embedded-Activator}s of its run path first).
  *
- * <p>Home is the system property {@code pnp.home}, else the working directory. Under it,
+ * <p>Home is the framework or system property {@code pnp.home}, else the working directory. Under it,
  * {@code data/} holds all persistent state and {@code deploy/} is watched for bundles and
  * configuration files. Because {@code BundleContext.getProperty} falls back to system properties,
  * setting these as system properties is how Config Admin and FileInstall learn the absolute paths.
@@ -26,7 +26,8 @@ public final class HomeDirectory implements BundleActivator {
 
     @Override
     public void start(BundleContext context) throws IOException {
-        Path home = Path.of(System.getProperty(HOME, System.getProperty("user.dir"))).toAbsolutePath().normalize();
+        String configured = context.getProperty(HOME);
+        Path home = Path.of(configured != null ? configured : System.getProperty("user.dir")).toAbsolutePath().normalize();
         for (Map.Entry<String, Path> e : layout(home).entrySet()) {
             Files.createDirectories(e.getValue());
             if (context.getProperty(e.getKey()) == null) {
