@@ -45,6 +45,15 @@ record PnpSubscribe(Optional<MacAddress> mac, String vendor, String model, Strin
     private static final Pattern MAC_USER = Pattern.compile("(?i)^mac[:=]?((?:[0-9a-f]{2}[:.-]?){5}[0-9a-f]{2})$");
     private static final Pattern MAC_IN_TEXT = Pattern.compile("(?i)(?<![0-9a-f])([0-9a-f]{12})(?![0-9a-f])");
 
+    /** The raw value of the Event header, also in its compact form {@code o:}; empty when absent. */
+    static String eventValue(Request request) {
+        Header h = request.getHeader("Event");
+        if (h == null) {
+            h = request.getHeader("o");
+        }
+        return headerValue(h);
+    }
+
     /** The Event package name: the header's value up to the first parameter. */
     static String eventPackage(String eventValue) {
         int semi = eventValue.indexOf(';');
@@ -82,7 +91,8 @@ record PnpSubscribe(Optional<MacAddress> mac, String vendor, String model, Strin
         if (vendor.isEmpty() && uaWords.length > 0) {
             vendor = uaWords[0];
         }
-        if ((model.isEmpty() || "OEM".equalsIgnoreCase(model)) && uaWords.length > 1) {
+        boolean uninformative = model.isEmpty() || "OEM".equalsIgnoreCase(model) || model.equalsIgnoreCase(vendor);
+        if (uninformative && uaWords.length > 1) {
             model = uaWords[1];
         }
         if (firmware.isEmpty() && uaWords.length > 2) {

@@ -41,6 +41,7 @@ import javax.sip.SipFactory;
 import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.SipStack;
+import javax.sip.ServerTransaction;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.Address;
@@ -49,7 +50,6 @@ import javax.sip.address.SipURI;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContentTypeHeader;
-import javax.sip.header.EventHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.ToHeader;
@@ -196,18 +196,19 @@ public class SipService implements PhoneNotifier, ServerStatus {
      *
      * @param localAddress our address on the interface it arrived on
      */
-    void handle(Runtime rt, Request request, String source, int sourcePort, String interfaceName, String localAddress,
-            boolean multicast) {
+    void handle(Runtime rt, Request request, ServerTransaction transaction, String source, int sourcePort,
+            String interfaceName, String localAddress, boolean multicast) {
         try {
             switch (request.getMethod()) {
-                case Request.SUBSCRIBE -> onSubscribe(rt, request, source, sourcePort, interfaceName, localAddress, multicast);
-                case Request.OPTIONS -> rt.respond(request, Response.OK, source, sourcePort, null);
+                case Request.SUBSCRIBE -> onSubscribe(rt, request, transaction, source, sourcePort, interfaceName,
+                        localAddress, multicast);
+                case Request.OPTIONS -> rt.respond(request, transaction, Response.OK, source, sourcePort, null);
                 case Request.ACK -> {
                     // nothing to answer
                 }
                 default -> {
                     if (!multicast) {
-                        rt.respond(request, Response.METHOD_NOT_ALLOWED, source, sourcePort, null);
+                        rt.respond(request, transaction, Response.METHOD_NOT_ALLOWED, source, sourcePort, null);
                     }
                 }
             }
@@ -216,7 +217,8 @@ public class SipService implements PhoneNotifier, ServerStatus {
         }
     }
 
-    private void onSubscribe(Runtime rt, Request request, String source, int sourcePort, String interfaceName,
+    private void onSubscribe(Runtime rt, Request request, ServerTransaction transaction, String source, int sourcePort,
+            String interfaceName,
             String localAddress, boolean multicast)
             throws ParseException, javax.sip.SipException, javax.sip.InvalidArgumentException {
         if (!rt.limiter.allow(source, System.nanoTime())) {
@@ -224,17 +226,16 @@ public class SipService implements PhoneNotifier, ServerStatus {
                     rt.config.subscribesPerSecond());
             return;
         }
-        EventHeader event = (EventHeader) request.getHeader(EventHeader.NAME);
-        String eventValue = event == null ? "" : event.toString().substring(event.toString().indexOf(':') + 1).trim();
+        String eventValue = PnpSubscribe.eventValue(request);
         if (!PnpSubscribe.EVENT_PACKAGE.equals(PnpSubscribe.eventPackage(eventValue))) {
-            rt.respond(request, Response.BAD_EVENT, source, sourcePort, null);
+            rt.respond(request, transaction, Response.BAD_EVENT, source, sourcePort, null);
             return;
         }
         CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
         CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
         String key = callId.getCallId() + "\u0000" + cseq.getSeqNumber() + "\u0000" + source;
         String ourTag = Long.toHexString(key.hashCode() & 0xffffffffL) + Long.toHexString(tags.get() & 0xffff);
-        rt.respond(request, Response.OK, source, sourcePort, ourTag);
+        rt.respond(request, transaction, Response.OK, source, sourcePort, ourTag);
         if (recentRequests.putIfAbsent(key, System.nanoTime()) != null) {
             return; // a retransmission: answered again, not a new sighting
         }
@@ -367,7 +368,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
             } catch (Exception e) {
                 stackProblem = e.getMessage() == null ? e.toString() : e.getMessage();
                 LOG.error("SIP cannot listen on {}:{}/udp: {}. Set another address or port in the pnp.sip configuration "
-                        + "(e.g. beside a PBX that owns 5060, see README). The multicast group is still joined.",
+                        + "(e.g. beside a PBX that owns 5060, see README).",
                         address, config.port(), stackProblem);
                 if (stack != null) {
                     stack.stop();
@@ -462,7 +463,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
                     InterfaceAddress via = interfaceFor(from);
                     String ifName = via == null ? "" : nameOf(via);
                     String local = via == null ? address : via.getAddress().getHostAddress();
-                    handle(this, request, from.getHostAddress(), port, ifName, local, true);
+                    handle(this, request, null, from.getHostAddress(), port, ifName, local, true);
                 } catch (Exception e) {
                     badInput.warn("Dropped an unreadable datagram ({} bytes) from {}:{}: {}", packet.getLength(),
                             from.getHostAddress(), port, e.getMessage());
@@ -547,7 +548,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
             return list;
         }
 
-        void respond(Request request, int status, String source, int sourcePort, String toTag)
+        void respond(Request request, ServerTransaction transaction, int status, String source, int sourcePort, String toTag)
                 throws ParseException, javax.sip.SipException, javax.sip.InvalidArgumentException {
             SipProvider p = provider;
             if (p == null) {
@@ -577,7 +578,11 @@ public class SipService implements PhoneNotifier, ServerStatus {
             if (status == Response.BAD_EVENT) {
                 response.setHeader(headers.createHeader("Allow-Events", PnpSubscribe.EVENT_PACKAGE));
             }
-            p.sendResponse(response);
+            if (transaction != null) {
+                transaction.sendResponse(response);
+            } else {
+                p.sendResponse(response);
+            }
         }
 
         Request notifyRequest(PhoneSighting to, String url, String contentType) throws ParseException,
@@ -639,7 +644,21 @@ public class SipService implements PhoneNotifier, ServerStatus {
             String source = request instanceof SIPMessage m && m.getRemoteAddress() != null
                     ? m.getRemoteAddress().getHostAddress() : "";
             int port = request instanceof SIPMessage m ? m.getRemotePort() : 0;
-            handle(this, request, source, port, "", address, false);
+            if (Request.ACK.equals(request.getMethod())) {
+                return;
+            }
+            // Unicast requests get a server transaction: the stack answers retransmissions itself.
+            ServerTransaction transaction = event.getServerTransaction();
+            try {
+                if (transaction == null) {
+                    transaction = provider.getNewServerTransaction(request);
+                }
+            } catch (javax.sip.TransactionAlreadyExistsException e) {
+                return; // a retransmission the stack is already answering
+            } catch (javax.sip.TransactionUnavailableException e) {
+                transaction = null; // e.g. no Max-Forwards: phones are answered statelessly all the same
+            }
+            handle(this, request, transaction, source, port, "", address, false);
         }
 
         @Override

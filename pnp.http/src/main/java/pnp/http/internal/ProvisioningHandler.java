@@ -1,0 +1,212 @@
+package pnp.http.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+import org.eclipse.jetty.http.DateGenerator;
+import org.eclipse.jetty.http.DateParser;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import pnp.api.ProvisioningFiles;
+import pnp.api.ProvisioningFiles.Found;
+import pnp.api.ProvisioningFiles.Lookup;
+import pnp.http.internal.ProvisioningPath.Parsed;
+import pnp.http.internal.ProvisioningPath.Refused;
+import pnp.http.internal.ProvisioningPath.Requested;
+
+/**
+ * Answers {@code GET} and {@code HEAD} for {@code /provisioning/<token>/<file>} from
+ * {@link ProvisioningFiles}; everything else gets a short constant answer that reveals nothing.
+ *
+ * <ul>
+ * <li>other methods: 405 with {@code Allow: GET, HEAD};</li>
+ * <li>malformed paths (traversal, encoded separators, control characters, overlong): 400;</li>
+ * <li>paths that cannot name a file, and every {@link ProvisioningFiles.NotFound}: 404 with the
+ * same body, so a prober cannot tell an unknown token from an unknown file;</li>
+ * <li>a file: 200 with {@code Content-Type}, {@code Content-Length}, {@code ETag},
+ * {@code Last-Modified} and {@code Cache-Control: no-store} (files carry credentials), or 304 when
+ * {@code If-None-Match} (or, without it, {@code If-Modified-Since}) says the client has it.</li>
+ * </ul>
+ * A completed 200 {@code GET} is reported with {@link ProvisioningFiles#downloaded}; {@code HEAD} and
+ * 304 are not. Refusals go to a {@link ProbeLog}; nothing is logged at INFO per request.
+ *
+ * <p>Threading: stateless apart from the probe log; {@link #handle} never blocks (the lookup reads
+ * memory only), so Jetty may run it on a selector thread.
+ */
+public final class ProvisioningHandler extends Handler.Abstract.NonBlocking {
+
+    private static final HttpField ALLOW = new HttpField(HttpHeader.ALLOW, "GET, HEAD");
+    private static final HttpField NO_STORE = new HttpField(HttpHeader.CACHE_CONTROL, "no-store");
+    private static final HttpField TEXT_PLAIN = new HttpField(HttpHeader.CONTENT_TYPE, "text/plain");
+
+    private static final ByteBuffer NOT_FOUND = constant("Not found\n");
+    private static final ByteBuffer BAD_REQUEST = constant("Bad request\n");
+    private static final ByteBuffer NOT_ALLOWED = constant("Method not allowed\n");
+
+    private final ProvisioningFiles files;
+    private final ProbeLog probes;
+
+    public ProvisioningHandler(ProvisioningFiles files) {
+        this(files, new ProbeLog());
+    }
+
+    ProvisioningHandler(ProvisioningFiles files, ProbeLog probes) {
+        this.files = Objects.requireNonNull(files, "files");
+        this.probes = Objects.requireNonNull(probes, "probes");
+    }
+
+    private static ByteBuffer constant(String body) {
+        return ByteBuffer.wrap(body.getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        boolean head = HttpMethod.HEAD.is(method);
+        if (!head && !HttpMethod.GET.is(method)) {
+            response.getHeaders().add(ALLOW);
+            plain(response, 405, NOT_ALLOWED, false, callback);
+            return true;
+        }
+        String path = request.getHttpURI().getPath();
+        Parsed parsed = ProvisioningPath.parse(path);
+        InetAddress from = remote(request);
+        if (parsed instanceof Refused r) {
+            probes.refused(from, r.status(), masked(path), r.reason());
+            plain(response, r.status(), r.status() == 400 ? BAD_REQUEST : NOT_FOUND, head, callback);
+            return true;
+        }
+        Requested wanted = (Requested) parsed;
+        if (from == null) {
+            plain(response, 404, NOT_FOUND, head, callback);
+            return true;
+        }
+        String scheme = request.isSecure() ? "https" : "http";
+        Lookup lookup = files.lookup(wanted.token(), wanted.name(), from, scheme);
+        if (!(lookup instanceof Found found)) {
+            String reason = lookup instanceof ProvisioningFiles.NotFound nf ? nf.reason() : "no answer";
+            probes.refused(from, 404, masked(path), reason);
+            plain(response, 404, NOT_FOUND, head, callback);
+            return true;
+        }
+        serve(request, response, callback, found, head, from, scheme);
+        return true;
+    }
+
+    private void serve(Request request, Response response, Callback callback, Found found, boolean head,
+            InetAddress from, String scheme) {
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.add(NO_STORE);
+        headers.put(HttpHeader.ETAG, found.etag());
+        headers.put(HttpHeader.LAST_MODIFIED, DateGenerator.formatDate(found.lastModified()));
+        if (notModified(request.getHeaders(), found)) {
+            response.setStatus(304);
+            response.write(true, null, callback);
+            return;
+        }
+        response.setStatus(200);
+        headers.put(HttpHeader.CONTENT_TYPE, found.file().contentType());
+        headers.put(HttpHeader.CONTENT_LENGTH, found.file().length());
+        if (head) {
+            response.write(true, null, callback);
+            return;
+        }
+        String userAgent = request.getHeaders().get(HttpHeader.USER_AGENT);
+        response.write(true, ByteBuffer.wrap(found.file().content()), new Callback() {
+            @Override
+            public void succeeded() {
+                try {
+                    files.downloaded(found, from, scheme, userAgent);
+                } finally {
+                    callback.succeeded();
+                }
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                callback.failed(x);
+            }
+
+            @Override
+            public InvocationType getInvocationType() {
+                return callback.getInvocationType();
+            }
+        });
+    }
+
+    /** RFC 9110 §13.1.2 and §13.1.3: If-None-Match wins; If-Modified-Since only without it. */
+    static boolean notModified(HttpFields requestHeaders, Found found) {
+        String inm = requestHeaders.get(HttpHeader.IF_NONE_MATCH);
+        if (inm != null) {
+            return matches(inm, found.etag());
+        }
+        String ims = requestHeaders.get(HttpHeader.IF_MODIFIED_SINCE);
+        if (ims != null) {
+            long since = DateParser.parseDate(ims);
+            return since >= 0 && found.lastModified().getEpochSecond() <= since / 1000;
+        }
+        return false;
+    }
+
+    /** Weak comparison of an If-None-Match list ({@code *}, or tags separated by commas) with a tag. */
+    static boolean matches(String ifNoneMatch, String etag) {
+        String ours = etag.startsWith("W/") ? etag.substring(2) : etag;
+        int i = 0;
+        int n = ifNoneMatch.length();
+        while (i < n) {
+            int comma = ifNoneMatch.indexOf(',', i);
+            int end = comma < 0 ? n : comma;
+            String tag = ifNoneMatch.substring(i, end).trim();
+            if (tag.equals("*")) {
+                return true;
+            }
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            if (tag.equals(ours)) {
+                return true;
+            }
+            i = end + 1;
+        }
+        return false;
+    }
+
+    private static void plain(Response response, int status, ByteBuffer body, boolean head, Callback callback) {
+        response.setStatus(status);
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.add(TEXT_PLAIN);
+        headers.add(NO_STORE);
+        headers.put(HttpHeader.CONTENT_LENGTH, body.remaining());
+        response.write(true, head ? null : body.slice(), callback);
+    }
+
+    private static InetAddress remote(Request request) {
+        SocketAddress a = request.getConnectionMetaData().getRemoteSocketAddress();
+        return a instanceof InetSocketAddress isa ? isa.getAddress() : null;
+    }
+
+    /** The path with the segment after {@code /provisioning/} cut short, so the log never holds a whole token. */
+    static String masked(String path) {
+        if (path == null || !path.startsWith(ProvisioningPath.PREFIX)) {
+            return path;
+        }
+        int from = ProvisioningPath.PREFIX.length();
+        int end = path.indexOf('/', from);
+        int tokenEnd = end < 0 ? path.length() : end;
+        if (tokenEnd - from <= 4) {
+            return path;
+        }
+        return path.substring(0, from + 4) + "***" + path.substring(tokenEnd);
+    }
+}

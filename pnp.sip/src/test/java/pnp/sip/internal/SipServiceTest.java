@@ -1,0 +1,277 @@
+package pnp.sip.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import pnp.api.MacAddress;
+import pnp.api.Phone;
+import pnp.api.PhoneInventory;
+import pnp.api.PhoneNotifier.NotifyOutcome;
+import pnp.api.PhoneSighting;
+import pnp.api.Rendering;
+
+/** The listener on a real UDP socket: answers, silences, floods, NOTIFYs. */
+class SipServiceTest {
+
+    static final int PORT = 25060;
+    final List<PhoneSighting> heard = new CopyOnWriteArrayList<>();
+    SipService service;
+    DatagramSocket phone;
+
+    static SipService.Config config(Map<String, Object> values) {
+        return (SipService.Config) Proxy.newProxyInstance(SipService.Config.class.getClassLoader(),
+                new Class<?>[] { SipService.Config.class }, (p, m, a) -> values.containsKey(m.getName())
+                        ? values.get(m.getName()) : m.getDefaultValue());
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        PhoneInventory inventory = new PhoneInventory() {
+            @Override
+            public void sighted(PhoneSighting s) {
+                heard.add(s);
+            }
+
+            @Override
+            public List<Phone> phones() {
+                return List.of();
+            }
+
+            @Override
+            public Optional<Phone> phone(MacAddress mac) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean renotify(MacAddress mac) {
+                return false;
+            }
+
+            @Override
+            public boolean forget(MacAddress mac) {
+                return false;
+            }
+        };
+        service = new SipService(inventory, config(Map.of("address", "127.0.0.1", "port", PORT, "multicast", false,
+                "burst", 5, "subscribesPerSecond", 0.01)));
+        phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        phone.setSoTimeout(3000);
+    }
+
+    @AfterEach
+    void stop() {
+        service.deactivate();
+        phone.close();
+    }
+
+    String subscribe(String callId, String event) {
+        int port = phone.getLocalPort();
+        return "SUBSCRIBE sip:MAC%3A000B82273B89@224.0.1.75 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + port + ";branch=z9hG4bK" + callId + ";rport\r\n"
+                + "From: <sip:MAC%3A000B82273B89@224.0.1.75>;tag=1692014507\r\n"
+                + "To: <sip:MAC%3A000B82273B89@224.0.1.75>\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: 20000 SUBSCRIBE\r\n"
+                + "Contact: <sip:127.0.0.1:" + port + ">\r\n"
+                + "User-Agent: Grandstream GXP2140 1.0.11.16\r\n"
+                + "Expires: 0\r\n"
+                + "Event: " + event + "\r\n"
+                + "Accept: application/url\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    String options(String callId) {
+        int port = phone.getLocalPort();
+        return "OPTIONS sip:127.0.0.1:" + PORT + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + port + ";branch=z9hG4bK" + callId
+                + "\r\nFrom: <sip:x@127.0.0.1>;tag=9\r\nTo: <sip:127.0.0.1>\r\nCall-ID: " + callId
+                + "\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    void send(String text) throws Exception {
+        send(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    void send(byte[] bytes) throws Exception {
+        phone.send(new DatagramPacket(bytes, bytes.length, InetAddress.getByName("127.0.0.1"), PORT));
+    }
+
+    String receive() throws Exception {
+        byte[] buf = new byte[65536];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        phone.receive(p);
+        return new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Collects messages until one carries the marker Call-ID. */
+    List<String> receiveUntil(String marker) throws Exception {
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String m = receive();
+            got.add(m);
+            if (m.contains("Call-ID: " + marker)) {
+                return got;
+            }
+        }
+        throw new AssertionError("no answer carrying " + marker + " among " + got);
+    }
+
+    @Test
+    void answersPnpSubscribeWith200AndExpiresZero() throws Exception {
+        send(subscribe("c1", "ua-profile;profile-type=\"device\";vendor=\"Grandstream\";model=\"GXP2140\";version=\"1.0.11.16\""));
+        String r = receive();
+        assertTrue(r.startsWith("SIP/2.0 200 OK"), r);
+        assertTrue(r.contains("Expires: 0"), r);
+        assertTrue(r.matches("(?s).*To: <sip:MAC%3A000B82273B89@224.0.1.75>;tag=\\w+.*"), r);
+        waitFor(() -> heard.size() == 1);
+        PhoneSighting s = heard.get(0);
+        assertEquals("000b82273b89", s.mac().value());
+        assertEquals("GXP2140", s.model());
+        assertEquals(phone.getLocalPort(), s.contactPort());
+    }
+
+    @Test
+    void retransmissionIsAnsweredButCountedOnce() throws Exception {
+        String sub = subscribe("c2", "ua-profile;vendor=\"Grandstream\"");
+        send(sub);
+        assertTrue(receive().startsWith("SIP/2.0 200"));
+        send(sub);
+        assertTrue(receive().startsWith("SIP/2.0 200"));
+        send(options("mark2"));
+        receiveUntil("mark2");
+        assertEquals(1, heard.size());
+    }
+
+    @Test
+    void otherEventsAndMethodsGetTheirErrors() throws Exception {
+        send(subscribe("c3", "presence"));
+        String r = receive();
+        assertTrue(r.startsWith("SIP/2.0 489"), r);
+        send(options("c4"));
+        r = receive();
+        assertTrue(r.startsWith("SIP/2.0 200"), r);
+        assertTrue(r.contains("Allow: SUBSCRIBE"), r);
+        send(options("c5").replace("OPTIONS", "INVITE"));
+        r = receive();
+        assertTrue(r.startsWith("SIP/2.0 405"), r);
+        assertTrue(heard.isEmpty());
+    }
+
+    static java.util.stream.Stream<String> hostileKinds() {
+        return java.util.stream.Stream.of("truncated", "binary", "no headers", "60 KB of headers", "bad Content-Length",
+                "empty");
+    }
+
+    byte[] hostile(String kind) {
+        String good = subscribe("h1", "ua-profile;vendor=\"Grandstream\"");
+        switch (kind) {
+            case "truncated":
+                return good.substring(0, 40).getBytes(StandardCharsets.ISO_8859_1);
+            case "binary":
+                byte[] binary = new byte[512];
+                new java.util.Random(7).nextBytes(binary);
+                return binary;
+            case "no headers":
+                return "SUBSCRIBE sip:x@y SIP/2.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+            case "60 KB of headers":
+                StringBuilder huge = new StringBuilder(good.substring(0, good.indexOf("Content-Length")));
+                for (int i = 0; huge.length() < 60_000; i++) {
+                    huge.append("X-Pad-").append(i).append(": ").append("a".repeat(200)).append("\r\n");
+                }
+                return huge.append("Content-Length: 0\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+            case "bad Content-Length":
+                return good.replace("Content-Length: 0", "Content-Length: 999").getBytes(StandardCharsets.ISO_8859_1);
+            default:
+                return new byte[0];
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("hostileKinds")
+    void hostileDatagramsGetNoAcceptanceAndTheListenerGoesOn(String kind) throws Exception {
+        send(hostile(kind));
+        send(options("alive"));
+        List<String> answers = receiveUntil("alive");
+        for (String a : answers) {
+            assertFalse(a.startsWith("SIP/2.0 200") && a.contains("Call-ID: h1"), kind + " accepted: " + a);
+        }
+        assertTrue(heard.isEmpty(), kind + " recorded a phone");
+        send(subscribe("h0", "ua-profile;vendor=\"Grandstream\""));
+        List<String> after = receiveUntil("h0");
+        assertTrue(after.get(after.size() - 1).startsWith("SIP/2.0 200"), after.toString());
+    }
+
+    @Test
+    void aFloodFromOneSourceIsCutOffAfterTheBurst() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            send(subscribe("f" + i, "ua-profile;vendor=\"Grandstream\""));
+        }
+        send(options("end"));
+        List<String> answers = receiveUntil("end");
+        long ok = answers.stream().filter(a -> a.startsWith("SIP/2.0 200") && a.contains("CSeq: 20000 SUBSCRIBE")).count();
+        assertEquals(5, ok, "burst of 5 then nothing at 0.01/s");
+    }
+
+    @Test
+    void notifyGoesToTheContactAndReportsTheAnswer() throws Exception {
+        PhoneSighting to = new PhoneSighting(MacAddress.parse("000B82273B89").orElseThrow(), "Grandstream", "GXP2140",
+                "1", "", "127.0.0.1", phone.getLocalPort(), "127.0.0.1", phone.getLocalPort(), "lo", "127.0.0.1", false,
+                Instant.now());
+        var outcome = service.notify(to, "http://127.0.0.1:5481/provisioning/tok/cfg000b82273b89",
+                Rendering.APPLICATION_URL).toCompletableFuture();
+        String n = receive();
+        assertTrue(n.startsWith("NOTIFY sip:127.0.0.1:" + phone.getLocalPort()), n);
+        assertTrue(n.contains("Event: ua-profile"), n);
+        assertTrue(n.contains("Subscription-State: terminated;reason=timeout"), n);
+        assertTrue(n.contains("Content-Type: application/url"), n);
+        assertTrue(n.contains("Via: SIP/2.0/UDP 127.0.0.1:" + PORT), "explicit port in our Via: " + n);
+        assertTrue(n.endsWith("\r\n\r\nhttp://127.0.0.1:5481/provisioning/tok/cfg000b82273b89"), n);
+        String via = header(n, "Via"), from = header(n, "From"), toH = header(n, "To"), call = header(n, "Call-ID"),
+                cseq = header(n, "CSeq");
+        send("SIP/2.0 200 OK\r\nVia: " + via + "\r\nFrom: " + from + "\r\nTo: " + toH + ";tag=ph\r\nCall-ID: " + call
+                + "\r\nCSeq: " + cseq + "\r\nContent-Length: 0\r\n\r\n");
+        NotifyOutcome o = outcome.get(10, TimeUnit.SECONDS);
+        assertTrue(o.accepted(), o.toString());
+        assertEquals(200, o.statusCode());
+    }
+
+    static String header(String msg, String name) {
+        for (String line : msg.split("\r\n")) {
+            if (line.startsWith(name + ": ")) {
+                return line.substring(name.length() + 2);
+            }
+        }
+        throw new AssertionError("no " + name + " in " + msg);
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
+        for (int i = 0; i < 200 && !c.getAsBoolean(); i++) {
+            Thread.sleep(20);
+        }
+        assertTrue(c.getAsBoolean());
+    }
+
+    @Test
+    void receiveHelperTimesOutRatherThanHanging() {
+        org.junit.jupiter.api.Assertions.assertThrows(SocketTimeoutException.class, this::receive);
+    }
+}
