@@ -284,7 +284,8 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         try {
             parsed = AssignmentParser.parse(properties);
         } catch (AssignmentParser.InvalidAssignment e) {
-            LOG.warn("Ignoring phone assignment in {}: {}", source, e.getMessage());
+            LOG.warn("Ignoring phone assignment in {}: {} (keys present: {})", source, e.getMessage(),
+                    java.util.Collections.list(properties.keys()));
             worker.execute(() -> removeAssignment(pid));
             return;
         }

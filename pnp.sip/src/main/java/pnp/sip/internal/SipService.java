@@ -196,12 +196,12 @@ public class SipService implements PhoneNotifier, ServerStatus {
      *
      * @param localAddress our address on the interface it arrived on
      */
-    void handle(Runtime rt, Request request, ServerTransaction transaction, String source, int sourcePort,
-            String interfaceName, String localAddress, boolean multicast) {
+    void handle(Runtime rt, Request request, String rejectedEvent, ServerTransaction transaction, String source,
+            int sourcePort, String interfaceName, String localAddress, boolean multicast) {
         try {
             switch (request.getMethod()) {
-                case Request.SUBSCRIBE -> onSubscribe(rt, request, transaction, source, sourcePort, interfaceName,
-                        localAddress, multicast);
+                case Request.SUBSCRIBE -> onSubscribe(rt, request, rejectedEvent, transaction, source, sourcePort,
+                        interfaceName, localAddress, multicast);
                 case Request.OPTIONS -> rt.respond(request, transaction, Response.OK, source, sourcePort, null);
                 case Request.ACK -> {
                     // nothing to answer
@@ -217,7 +217,8 @@ public class SipService implements PhoneNotifier, ServerStatus {
         }
     }
 
-    private void onSubscribe(Runtime rt, Request request, ServerTransaction transaction, String source, int sourcePort,
+    private void onSubscribe(Runtime rt, Request request, String rejectedEvent, ServerTransaction transaction,
+            String source, int sourcePort,
             String interfaceName,
             String localAddress, boolean multicast)
             throws ParseException, javax.sip.SipException, javax.sip.InvalidArgumentException {
@@ -226,7 +227,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
                     rt.config.subscribesPerSecond());
             return;
         }
-        String eventValue = PnpSubscribe.eventValue(request);
+        String eventValue = rejectedEvent != null ? rejectedEvent : PnpSubscribe.eventValue(request);
         if (!PnpSubscribe.EVENT_PACKAGE.equals(PnpSubscribe.eventPackage(eventValue))) {
             rt.respond(request, transaction, Response.BAD_EVENT, source, sourcePort, null);
             return;
@@ -456,14 +457,26 @@ public class SipService implements PhoneNotifier, ServerStatus {
                 int port = packet.getPort();
                 try {
                     byte[] copy = Arrays.copyOf(packet.getData(), packet.getLength());
-                    SIPMessage message = new StringMsgParser().parseSIPMessage(copy, true, false, null);
+                    // The stack's parser drops an Event header it cannot read (e.g. blanks between
+                    // parameters); keep its text so PnpSubscribe can read it liberally.
+                    String[] rejectedEvent = new String[1];
+                    SIPMessage message = new StringMsgParser().parseSIPMessage(copy, true, false,
+                            (ex, msg, headerClass, headerText, messageText) -> {
+                                String h = headerText == null ? "" : headerText.trim();
+                                int colon = h.indexOf(':');
+                                String name = colon < 0 ? "" : h.substring(0, colon).trim();
+                                if (!"event".equalsIgnoreCase(name) && !"o".equalsIgnoreCase(name)) {
+                                    throw ex;
+                                }
+                                rejectedEvent[0] = h.substring(colon + 1).trim();
+                            });
                     if (!(message instanceof Request request)) {
                         continue;
                     }
                     InterfaceAddress via = interfaceFor(from);
                     String ifName = via == null ? "" : nameOf(via);
                     String local = via == null ? address : via.getAddress().getHostAddress();
-                    handle(this, request, null, from.getHostAddress(), port, ifName, local, true);
+                    handle(this, request, rejectedEvent[0], null, from.getHostAddress(), port, ifName, local, true);
                 } catch (Exception e) {
                     badInput.warn("Dropped an unreadable datagram ({} bytes) from {}:{}: {}", packet.getLength(),
                             from.getHostAddress(), port, e.getMessage());
@@ -658,7 +671,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
             } catch (javax.sip.TransactionUnavailableException e) {
                 transaction = null; // e.g. no Max-Forwards: phones are answered statelessly all the same
             }
-            handle(this, request, transaction, source, port, "", address, false);
+            handle(this, request, null, transaction, source, port, "", address, false);
         }
 
         @Override

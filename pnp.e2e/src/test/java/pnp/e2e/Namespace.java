@@ -1,0 +1,57 @@
+package pnp.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a shell script in a throwaway network namespace that has only loopback, with a multicast
+ * route on it: real multicast, and no packet can leave the machine. Needs root and the tools; when
+ * they are missing the test is skipped, unless CI=true, where it fails.
+ */
+final class Namespace {
+
+    private Namespace() {
+    }
+
+    static void requireTools(String... tools) {
+        boolean ci = "true".equals(System.getenv("CI"));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        List<String> missing = java.util.Arrays.stream(tools).filter(t -> !onPath(t)).toList();
+        String problem = !root ? "needs root for network namespaces" : missing.isEmpty() ? "" : "missing " + missing;
+        if (ci) {
+            assertTrue(problem.isEmpty(), problem);
+        } else {
+            assumeTrue(problem.isEmpty(), problem);
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs the script, bounded in time; returns what it printed. */
+    static String run(Path dir, String script, long timeoutSeconds) throws IOException, InterruptedException {
+        Path file = dir.resolve("scenario.sh");
+        Files.writeString(file, "set -u\nip link set lo up\nip link set lo multicast on\n"
+                + "ip route add 224.0.0.0/4 dev lo src 127.0.0.1\n" + script);
+        Process p = new ProcessBuilder("timeout", "-k", "5", Long.toString(timeoutSeconds), "unshare", "--net", "bash",
+                file.toString()).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("scenario.out").toFile()).start();
+        if (!p.waitFor(timeoutSeconds + 10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return Files.readString(dir.resolve("scenario.out"), StandardCharsets.UTF_8);
+    }
+}

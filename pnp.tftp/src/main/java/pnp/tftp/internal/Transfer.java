@@ -1,0 +1,254 @@
+package pnp.tftp.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One read transfer: sends a file's blocks from its own port and follows the client's ACKs.
+ *
+ * <p>Sending: a sliding window of {@code windowSize} blocks (1 without RFC 7440). A new ACK moves the window
+ * and sends the blocks that became allowed; an ACK already seen, or one for a block not yet sent, is ignored,
+ * so a duplicate ACK never causes duplicate data (the Sorcerer's Apprentice bug). Only the timeout resends:
+ * the OACK, or every block from the oldest unacknowledged one (go-back-N), at most {@code retries} times in a
+ * row, with the interval doubling while the client stays silent (see {@link #backoff()}). Block numbers are counted in a {@code long} and put on the wire modulo 65536 (they wrap to 0).
+ *
+ * <p>Netascii is encoded on the fly (LF → CR LF, CR → CR NUL); to resend a block the encoder state at the
+ * start of every block in the window is kept in a ring.
+ *
+ * <p>Threading: confined to the event loop that created it, except {@link #acknowledged}.
+ */
+final class Transfer {
+
+    private static final int NO_CARRY = -1;
+    /** Resend intervals double while the client stays silent, up to this (or the timeout, if longer). */
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(8);
+
+    final DatagramChannel channel;
+    final InetSocketAddress peer;
+    final String name;
+    final Runnable delivered;
+    /** Set once the client acknowledged anything: a repeated RRQ after that is a new request. */
+    volatile boolean acknowledged;
+    /** When the next timeout fires ({@link System#nanoTime()} scale). */
+    long deadline;
+    /** This transfer's index in its event loop's list. */
+    int slot = -1;
+    SelectionKey key;
+
+    private final byte[] content;
+    private final boolean netascii;
+    private final long size;
+    private final int blockSize;
+    private final int windowSize;
+    private final long timeoutNanos;
+    private final int maxRetries;
+    private final long lastBlock;
+    private final int[] ringSource;
+    private final int[] ringCarry;
+
+    private byte[] oack;
+    /** The oldest block not yet acknowledged. */
+    private long base = 1;
+    /** The next block to send. */
+    private long next = 1;
+    private int retries;
+    private boolean complete;
+    private String ending = "running";
+
+    Transfer(DatagramChannel channel, InetSocketAddress peer, String name, byte[] content, boolean netascii,
+            OptionNegotiation options, int maxRetries, Runnable delivered) {
+        this.channel = channel;
+        this.peer = peer;
+        this.name = name;
+        this.content = content;
+        this.netascii = netascii;
+        this.size = netascii ? netasciiLength(content) : content.length;
+        this.blockSize = options.blockSize();
+        this.windowSize = options.windowSize();
+        this.timeoutNanos = TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
+        this.maxRetries = maxRetries;
+        this.oack = options.oack();
+        this.delivered = delivered;
+        this.lastBlock = size / blockSize + 1;
+        if (netascii) {
+            ringSource = new int[windowSize + 1];
+            ringCarry = new int[windowSize + 1];
+            ringCarry[1 % ringCarry.length] = NO_CARRY;
+        } else {
+            ringSource = null;
+            ringCarry = null;
+        }
+    }
+
+    /** The number of bytes the file takes on the wire in netascii. */
+    static long netasciiLength(byte[] content) {
+        long length = content.length;
+        for (byte b : content) {
+            if (b == '\n' || b == '\r') {
+                length++;
+            }
+        }
+        return length;
+    }
+
+    /** Sends the OACK, or the first window when no option was granted. */
+    void start(ByteBuffer out, long now) throws IOException {
+        if (oack != null) {
+            channel.send(ByteBuffer.wrap(oack), peer);
+        } else {
+            sendWindow(out);
+        }
+        deadline = now + timeoutNanos;
+    }
+
+    /**
+     * Handles one packet that arrived on this transfer's port.
+     *
+     * @param in the packet, position 0, limit its length
+     * @return whether the transfer is over
+     */
+    boolean onPacket(ByteBuffer in, InetSocketAddress from, ByteBuffer out, long now) throws IOException {
+        if (!peer.equals(from)) {
+            if (from.getPort() != 0) {
+                channel.send(Packets.error(out, Packets.ERR_UNKNOWN_TID, "Unknown transfer ID"), from);
+            }
+            return false;
+        }
+        if (in.limit() < 4) {
+            return false;
+        }
+        int opcode = in.getShort(0) & 0xffff;
+        if (opcode == Packets.ERROR) {
+            ending = "client sent error " + (in.getShort(2) & 0xffff);
+            return true;
+        }
+        if (opcode != Packets.ACK) {
+            return false;
+        }
+        int block = in.getShort(2) & 0xffff;
+        if (oack != null) {
+            if (block == 0) {
+                oack = null;
+                acknowledged = true;
+                retries = 0;
+                sendWindow(out);
+                deadline = now + timeoutNanos;
+            }
+            return false;
+        }
+        long acked = base - 1;
+        int advance = (block - (int) acked) & 0xffff;
+        if (advance == 0 || advance > next - 1 - acked) {
+            return false;
+        }
+        base = acked + advance + 1;
+        retries = 0;
+        acknowledged = true;
+        if (base > lastBlock) {
+            complete = true;
+            ending = "complete";
+            return true;
+        }
+        sendWindow(out);
+        deadline = now + timeoutNanos;
+        return false;
+    }
+
+    /**
+     * Resends after a timeout.
+     *
+     * @return whether the transfer is given up
+     */
+    boolean onTimeout(ByteBuffer out, long now) throws IOException {
+        if (++retries > maxRetries) {
+            ending = "no answer after " + maxRetries + " retries";
+            return true;
+        }
+        if (oack != null) {
+            channel.send(ByteBuffer.wrap(oack), peer);
+        } else {
+            next = base;
+            sendWindow(out);
+        }
+        deadline = now + backoff();
+        return false;
+    }
+
+    /**
+     * The wait after the {@code retries}-th resend: the timeout for the first resend, then doubling, at most
+     * 8 s (or the timeout, if longer): with the defaults the resends go out 1, 2, 4, 8 and 16 s after the
+     * first send and the transfer is given up at 24 s. The early resends keep clients with a short retry
+     * budget alive (curl with a 1 s timeout tries 3 times); the late, longer gaps let clients that re-ACK only
+     * on their own timer, which every received duplicate restarts (atftp: 5 s), get their ACK through.
+     */
+    private long backoff() {
+        long doubled = timeoutNanos << Math.min(Math.max(retries - 1, 0), 4);
+        return Math.min(doubled, Math.max(timeoutNanos, MAX_BACKOFF_NANOS));
+    }
+
+    /** Whether the client acknowledged the last block. */
+    boolean complete() {
+        return complete;
+    }
+
+    /** Why the transfer ended, for the log. */
+    String ending() {
+        return ending;
+    }
+
+    long size() {
+        return size;
+    }
+
+    private void sendWindow(ByteBuffer out) throws IOException {
+        long limit = Math.min(lastBlock, base + windowSize - 1);
+        while (next <= limit) {
+            sendBlock(next, out);
+            next++;
+        }
+    }
+
+    private void sendBlock(long block, ByteBuffer out) throws IOException {
+        long offset = (block - 1) * blockSize;
+        int length = (int) Math.min(blockSize, size - offset);
+        out.clear();
+        out.putShort((short) Packets.DATA).putShort((short) block);
+        if (netascii) {
+            encodeNetascii(block, length, out);
+        } else {
+            out.put(content, (int) offset, length);
+        }
+        out.flip();
+        channel.send(out, peer);
+    }
+
+    private void encodeNetascii(long block, int length, ByteBuffer out) {
+        int slot = (int) (block % ringSource.length);
+        int source = ringSource[slot];
+        int carry = ringCarry[slot];
+        for (int i = 0; i < length; i++) {
+            if (carry != NO_CARRY) {
+                out.put((byte) carry);
+                carry = NO_CARRY;
+            } else {
+                byte b = content[source++];
+                if (b == '\n') {
+                    out.put((byte) '\r');
+                    carry = '\n';
+                } else if (b == '\r') {
+                    out.put((byte) '\r');
+                    carry = 0;
+                } else {
+                    out.put(b);
+                }
+            }
+        }
+        int following = (int) ((block + 1) % ringSource.length);
+        ringSource[following] = source;
+        ringCarry[following] = carry;
+    }
+}
