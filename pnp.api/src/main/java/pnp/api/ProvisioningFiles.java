@@ -40,12 +40,42 @@ public interface ProvisioningFiles {
      * @param file the file
      * @param etag a strong entity tag for HTTP, quoted
      * @param lastModified when its content last changed
+     * @param credentials what an HTTP requester must authenticate with, or {@code null} when the
+     *        file is served without authentication
      */
-    record Found(MacAddress mac, ProvisioningFile file, String etag, Instant lastModified) implements Lookup {
+    record Found(MacAddress mac, ProvisioningFile file, String etag, Instant lastModified, Credentials credentials)
+            implements Lookup {
         public Found {
             Objects.requireNonNull(file, "file");
             Objects.requireNonNull(etag, "etag");
             Objects.requireNonNull(lastModified, "lastModified");
+        }
+
+        /** A file served without authentication. */
+        public Found(MacAddress mac, ProvisioningFile file, String etag, Instant lastModified) {
+            this(mac, file, etag, lastModified, null);
+        }
+    }
+
+    /**
+     * HTTP credentials of one phone, written into its file, required for its downloads.
+     *
+     * @param scheme {@code basic} or {@code digest}
+     * @param user the user name
+     * @param password the password
+     */
+    record Credentials(String scheme, String user, String password) {
+        public Credentials {
+            if (!"basic".equals(scheme) && !"digest".equals(scheme)) {
+                throw new IllegalArgumentException("scheme must be basic or digest: " + scheme);
+            }
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[" + scheme + ", " + user + "]";
         }
     }
 

@@ -102,6 +102,13 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
 
         @AttributeDefinition(name = "HTTP port used in URLs when pnp.http reports none")
         int httpPort() default 5481;
+
+        @AttributeDefinition(name = "HTTP authentication per phone",
+                description = "off: the URL's secret token alone protects a phone's files. basic or digest: each phone also gets its own user and password, written into its file (use basic only with HTTPS).",
+                options = { @org.osgi.service.metatype.annotations.Option(label = "off", value = "off"),
+                        @org.osgi.service.metatype.annotations.Option(label = "basic", value = "basic"),
+                        @org.osgi.service.metatype.annotations.Option(label = "digest", value = "digest") })
+        String httpAuthentication() default "off";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Inventory.class);
@@ -484,26 +491,33 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         String host = serverHost(s);
         String httpBase = httpBase(host);
         String tftpBase = tftpBase(host);
-        boolean newToken = rec.token.isEmpty();
-        if (newToken) {
-            byte[] t = new byte[16];
-            RANDOM.nextBytes(t);
-            rec.token = Base64.getUrlEncoder().withoutPadding().encodeToString(t);
+        boolean newSecret = rec.token.isEmpty();
+        if (newSecret) {
+            rec.token = randomText(16);
         }
+        String auth = authentication();
+        if (!auth.equals("off") && rec.httpPassword.isEmpty()) {
+            rec.httpUser = rec.mac.value();
+            rec.httpPassword = randomText(12);
+            newSecret = true;
+        }
+        String httpUser = auth.equals("off") ? "" : rec.httpUser;
+        String httpPassword = auth.equals("off") ? "" : rec.httpPassword;
         String digest = digest(ref.vendor(), a.toString(), a.password(), String.join(",", a.overrides().keySet()),
-                a.overrides().toString(), s.model(), host, httpBase + rec.token + "/", tftpBase);
+                a.overrides().toString(), s.model(), host, httpBase + rec.token + "/", tftpBase, auth, httpUser,
+                httpPassword);
         if (!digest.equals(rec.inputsDigest)) {
             rec.revision++;
             rec.inputsDigest = digest;
         }
-        if (newToken) {
-            // The token goes out in the NOTIFY and into the phone's file: it must outlive a crash.
+        if (newSecret) {
+            // Token and credentials go out in the NOTIFY and into the phone's file: they must outlive a crash.
             store.save(rec);
         }
-        RenderRequest request = new RenderRequest(a, s.model(), host, httpBase + rec.token + "/", tftpBase, "", "",
-                rec.revision);
+        RenderRequest request = new RenderRequest(a, s.model(), host, httpBase + rec.token + "/", tftpBase, httpUser,
+                httpPassword, rec.revision);
         Rendering rendering = ref.profile().render(request);
-        publish(rec, rendering);
+        publish(rec, rendering, httpUser.isEmpty() ? null : new Credentials(auth, httpUser, httpPassword));
         return rendering;
     }
 
@@ -653,7 +667,22 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         return "no vendor bundle claims this phone (" + String.join("; ", reasons) + ")";
     }
 
-    private void publish(PhoneRecord rec, Rendering rendering) {
+    private String authentication() {
+        String auth = config.httpAuthentication().trim().toLowerCase(Locale.ROOT);
+        if (!auth.equals("off") && !auth.equals("basic") && !auth.equals("digest")) {
+            LOG.warn("pnp.core httpAuthentication '{}' is not off, basic or digest: using off", auth);
+            return "off";
+        }
+        return auth;
+    }
+
+    private static String randomText(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private void publish(PhoneRecord rec, Rendering rendering, Credentials credentials) {
         Served old = servedByMac.get(rec.mac);
         Instant now = Instant.now();
         List<Found> files = new ArrayList<>();
@@ -667,7 +696,8 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                     }
                 }
             }
-            Found found = new Found(f.scope() == ProvisioningFile.Scope.PHONE ? rec.mac : null, f, etag, modified);
+            boolean phoneFile = f.scope() == ProvisioningFile.Scope.PHONE;
+            Found found = new Found(phoneFile ? rec.mac : null, f, etag, modified, phoneFile ? credentials : null);
             files.add(found);
         }
         Served served = new Served(rec.mac, rec.token, List.copyOf(files), rec.sighting.sourceAddress());

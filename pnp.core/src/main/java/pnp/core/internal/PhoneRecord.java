@@ -26,6 +26,9 @@ final class PhoneRecord {
     long downloads;
     /** The secret path segment of the phone's HTTP folder; empty until the phone is first rendered. */
     String token = "";
+    /** HTTP credentials of the phone's downloads; empty until authentication is first required. */
+    String httpUser = "";
+    String httpPassword = "";
     long revision;
     String inputsDigest = "";
     /** When the last NOTIFY was sent, or null. */

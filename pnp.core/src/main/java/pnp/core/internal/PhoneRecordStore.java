@@ -71,6 +71,8 @@ final class PhoneRecordStore {
             rec.stateSince = Optional.ofNullable(instant(p.getProperty("stateSince"))).orElse(Instant.EPOCH);
             rec.reason = p.getProperty("reason", "");
             rec.token = p.getProperty("token", "");
+            rec.httpUser = p.getProperty("httpUser", "");
+            rec.httpPassword = p.getProperty("httpPassword", "");
             rec.revision = Long.parseLong(p.getProperty("revision", "0"));
             rec.inputsDigest = p.getProperty("inputsDigest", "");
             rec.downloads = Long.parseLong(p.getProperty("downloads", "0"));
@@ -107,6 +109,8 @@ final class PhoneRecordStore {
         put(p, "stateSince", rec.stateSince);
         p.put("reason", rec.reason);
         p.put("token", rec.token);
+        p.put("httpUser", rec.httpUser);
+        p.put("httpPassword", rec.httpPassword);
         p.put("revision", Long.toString(rec.revision));
         p.put("inputsDigest", rec.inputsDigest);
         p.put("downloads", Long.toString(rec.downloads));

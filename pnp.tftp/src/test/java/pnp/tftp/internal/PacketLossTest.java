@@ -84,17 +84,17 @@ class PacketLossTest {
                     "perAddress=64").redirectErrorStream(true).start();
             awaitListening(server);
 
-            // curl derives its timeouts from --connect-timeout: 10 s gives 3 RRQ tries 3 s apart and sends
-            // "timeout 3" to the server; its own ACK resends in the data phase come only every 72 s
+            // curl derives all its TFTP timeouts from --connect-timeout, and it also bounds the whole
+            // transfer: 60 s leaves room for 10 parallel files under loss (RRQ retried every few seconds)
             List<Process> clients = new ArrayList<>();
             List<String> sized = new ArrayList<>(List.of(ip, "netns", "exec", b, curl, "-sS", "--connect-timeout",
-                    "10", "--tftp-blksize", "1428", "--parallel", "--parallel-max", "10"));
+                    "60", "--tftp-blksize", "1428", "--parallel", "--parallel-max", "10"));
             for (int i = 0; i < 10; i++) {
                 sized.addAll(List.of("-o", out.resolve("f" + i).toString(), "tftp://" + SERVER + "/f" + i));
             }
             clients.add(start(sized));
             List<String> plain = new ArrayList<>(List.of(ip, "netns", "exec", b, curl, "-sS", "--connect-timeout",
-                    "10", "--parallel", "--parallel-max", "5"));
+                    "60", "--parallel", "--parallel-max", "5"));
             for (int i = 10; i < 15; i++) {
                 plain.addAll(List.of("-o", out.resolve("f" + i).toString(), "tftp://" + SERVER + "/f" + i));
             }
