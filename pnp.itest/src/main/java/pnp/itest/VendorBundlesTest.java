@@ -46,7 +46,7 @@ class VendorBundlesTest {
         Bundle bundle = Arrays.stream(context.getBundles()).filter(b -> bsn.equals(b.getSymbolicName())).findFirst()
                 .orElseThrow();
         String location = bundle.getLocation();
-        bundle.uninstall();
+        uninstall(bundle);
 
         Configuration assignment = cm.createFactoryConfiguration("pnp.phone", "?");
         Dictionary<String, Object> props = new Hashtable<>();
@@ -63,7 +63,7 @@ class VendorBundlesTest {
             assertInstanceOf(ProvisioningFiles.NotFound.class,
                     files.lookup(null, file, InetAddress.getByName(address), "tftp"));
 
-            Bundle again = context.installBundle(location);
+            Bundle again = install(location);
             again.start();
             Await.until(mac + " claimed by " + vendor + " and served",
                     () -> inventory.phone(mac).map(p -> vendor.equals(p.profile())).orElse(false)
@@ -73,7 +73,7 @@ class VendorBundlesTest {
             assertInstanceOf(ProvisioningFiles.NotFound.class, files.lookup(null, file, addr("127.0.0.99"), "tftp"),
                     "a phone's file is only served to the phone's own address over TFTP");
 
-            again.uninstall();
+            uninstall(again);
             Await.until(mac + " unclaimed again", () -> inventory.phone(mac).map(p -> p.state() == PhoneState.UNCLAIMED)
                     .orElse(false));
             assertInstanceOf(ProvisioningFiles.NotFound.class, files.lookup(null, file, addr(address), "tftp"));
@@ -81,9 +81,27 @@ class VendorBundlesTest {
         } finally {
             assignment.delete();
             if (Arrays.stream(context.getBundles()).noneMatch(b -> bsn.equals(b.getSymbolicName()))) {
-                context.installBundle(location).start();
+                install(location).start();
             }
         }
+    }
+
+    /**
+     * Installs through the system bundle: osgi-test uninstalls what a test installs through the
+     * injected context when the test ends, and the vendor bundles must stay for the next tests.
+     */
+    private Bundle install(String location) throws Exception {
+        return context.getBundle(0).getBundleContext().installBundle(location);
+    }
+
+    /** Uninstalls and refreshes, so no stale revision of the bundle lingers to be cleaned up later. */
+    private void uninstall(Bundle bundle) throws Exception {
+        bundle.uninstall();
+        java.util.concurrent.CountDownLatch refreshed = new java.util.concurrent.CountDownLatch(1);
+        context.getBundle(0).adapt(org.osgi.framework.wiring.FrameworkWiring.class)
+                .refreshBundles(java.util.List.of(bundle), e -> refreshed.countDown());
+        org.junit.jupiter.api.Assertions.assertTrue(refreshed.await(20, java.util.concurrent.TimeUnit.SECONDS),
+                "packages refreshed");
     }
 
     private static InetAddress addr(String a) {

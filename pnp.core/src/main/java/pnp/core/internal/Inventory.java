@@ -109,6 +109,19 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                         @org.osgi.service.metatype.annotations.Option(label = "basic", value = "basic"),
                         @org.osgi.service.metatype.annotations.Option(label = "digest", value = "digest") })
         String httpAuthentication() default "off";
+
+        @AttributeDefinition(name = "Zero-touch assignment",
+                description = "Give a claimed phone without assignment that matches the rule below the next free extension of the range (a pnp.phone configuration named zt-<mac> with a generated password).")
+        boolean zeroTouch() default false;
+
+        @AttributeDefinition(name = "Zero-touch: vendors", description = "Claiming vendors that qualify (e.g. Grandstream). Empty: any.")
+        String[] zeroTouchVendors() default {};
+
+        @AttributeDefinition(name = "Zero-touch: MAC prefixes", description = "MAC prefixes that qualify (e.g. 000b82). Empty: any.")
+        String[] zeroTouchMacPrefixes() default {};
+
+        @AttributeDefinition(name = "Zero-touch: extension range", description = "First-last, e.g. 200-299.")
+        String zeroTouchExtensions() default "";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Inventory.class);
@@ -136,6 +149,8 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     private final Set<MacAddress> dirty = new LinkedHashSet<>();
     private final List<ServerStatus> servers = new CopyOnWriteArrayList<>();
 
+    private final Set<String> zeroTouchReserved = new java.util.HashSet<>();
+    private volatile org.osgi.service.cm.ConfigurationAdmin configAdmin;
     private volatile PhoneNotifier notifier;
     private volatile EventAdmin events;
     private volatile Config config;
@@ -194,6 +209,18 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     void unsetNotifier(PhoneNotifier n) {
         if (notifier == n) {
             notifier = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setConfigAdmin(org.osgi.service.cm.ConfigurationAdmin cm) {
+        configAdmin = cm;
+    }
+
+    void unsetConfigAdmin(org.osgi.service.cm.ConfigurationAdmin cm) {
+        if (configAdmin == cm) {
+            configAdmin = null;
         }
     }
 
@@ -453,7 +480,8 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         if (assignment == null) {
             unpublish(rec.mac);
             if (rec.sighting != null) {
-                rec.state(PhoneState.CLAIMED, "no assignment yet", now);
+                rec.state(PhoneState.CLAIMED, zeroTouch(rec) ? "zero-touch assignment requested" : "no assignment yet",
+                        now);
             }
             markDirty(rec);
             return;
@@ -612,6 +640,74 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             LOG.info("Phone {} unassigned; its files are no longer served", a.mac());
             dispatch(rec, false);
         }
+    }
+
+    /** Assigns the next free extension of the zero-touch range when the phone qualifies; true when asked for. */
+    private boolean zeroTouch(PhoneRecord rec) {
+        Config c = config;
+        org.osgi.service.cm.ConfigurationAdmin cm = configAdmin;
+        if (!c.zeroTouch() || cm == null || rec.sighting == null) {
+            return false;
+        }
+        List<String> vendors = List.of(c.zeroTouchVendors());
+        boolean vendorOk = vendors.isEmpty() || vendors.stream().anyMatch(v -> v.trim().equalsIgnoreCase(rec.profile));
+        boolean macOk = c.zeroTouchMacPrefixes().length == 0 || java.util.Arrays.stream(c.zeroTouchMacPrefixes())
+                .map(p -> p.replaceAll("[^0-9A-Fa-f]", "").toLowerCase(Locale.ROOT))
+                .anyMatch(p -> !p.isEmpty() && rec.mac.value().startsWith(p));
+        if (!vendorOk || !macOk) {
+            return false;
+        }
+        Optional<String> extension = nextFreeExtension(c.zeroTouchExtensions());
+        if (extension.isEmpty()) {
+            LOG.warn("Zero-touch: no free extension left in '{}' for phone {}; assign it by hand or widen pnp.core "
+                    + "zeroTouchExtensions", c.zeroTouchExtensions(), rec.mac);
+            return false;
+        }
+        zeroTouchReserved.add(extension.get());
+        try {
+            org.osgi.service.cm.Configuration conf = cm.getFactoryConfiguration(Assignment.FACTORY_PID,
+                    "zt-" + rec.mac.value(), "?");
+            if (conf.getProperties() != null) {
+                return true;
+            }
+            java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+            props.put("mac", rec.mac.value());
+            props.put("extension", extension.get());
+            props.put("password", randomText(12));
+            props.put("displayName", "Ext " + extension.get());
+            conf.update(props);
+            LOG.info("Zero-touch: phone {} ({} {}) assigned extension {}", rec.mac, rec.profile, rec.sighting.model(),
+                    extension.get());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            zeroTouchReserved.remove(extension.get());
+            LOG.warn("Zero-touch: cannot store the assignment of phone {}: {}", rec.mac, e.toString());
+            return false;
+        }
+    }
+
+    private Optional<String> nextFreeExtension(String range) {
+        String[] ends = range.trim().split("\\s*-\\s*");
+        if (ends.length != 2) {
+            if (!range.isBlank()) {
+                LOG.warn("pnp.core zeroTouchExtensions '{}' is not first-last (e.g. 200-299)", range);
+            }
+            return Optional.empty();
+        }
+        try {
+            long first = Long.parseLong(ends[0]);
+            long last = Long.parseLong(ends[1]);
+            Set<String> used = new java.util.HashSet<>(zeroTouchReserved);
+            assignmentsByPid.values().forEach(a -> used.add(a.extension()));
+            for (long n = first; n <= last && n - first < 1_000_000; n++) {
+                if (!used.contains(Long.toString(n))) {
+                    return Optional.of(Long.toString(n));
+                }
+            }
+        } catch (NumberFormatException e) {
+            LOG.warn("pnp.core zeroTouchExtensions '{}' is not first-last (e.g. 200-299)", range);
+        }
+        return Optional.empty();
     }
 
     private PhoneRecord recordOf(MacAddress mac) {
