@@ -84,11 +84,27 @@ public class ConfigurationCheck implements ConfigurationListener {
         if (ocd.isEmpty()) {
             return;
         }
-        Object file = c.getProperties().get("felix.fileinstall.filename");
+        Dictionary<String, Object> props = c.getProperties();
+        Object file = props.get("felix.fileinstall.filename");
         String source = file != null ? "file " + file : "configuration " + c.getPid();
-        for (String problem : problems(c.getProperties(), ocd.get().getAttributeDefinitions(ObjectClassDefinition.ALL))) {
-            LOG.warn("{}: {} (the setting keeps its default; see the '{}' description in the console's Configuration tab)",
-                    source, problem, ocd.get().getName());
+        List<String> problems = problems(props, ocd.get().getAttributeDefinitions(ObjectClassDefinition.ALL));
+        boolean removed = false;
+        for (String problem : problems) {
+            LOG.warn("{}: {} (see the '{}' description in the console's Configuration tab)", source, problem,
+                    ocd.get().getName());
+            if (problem.startsWith("key '")) {
+                // A component reading a value it cannot convert fails; without the value it runs on its default.
+                props.remove(problem.substring(5, problem.indexOf('\'', 5)));
+                removed = true;
+            }
+        }
+        if (removed) {
+            try {
+                c.updateIfDifferent(props);
+                LOG.warn("{}: the values above were set aside; their defaults apply until the file is fixed", source);
+            } catch (IOException e) {
+                LOG.warn("{}: cannot set the wrong values aside: {}", source, e.toString());
+            }
         }
     }
 
