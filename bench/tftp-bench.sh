@@ -5,7 +5,8 @@
 # (atftpd runs as --user root), apt access for `apt-get download atftpd libwrap0` (unpacked, not installed).
 # Measures files/s for 4 KB files (blksize 512) and 64 KB files (blksize 8192) with 16 parallel transfers in
 # ONE curl process (`curl --parallel --parallel-max 16 -K list`), median of 3 runs, and prints one table.
-# Knobs (env): FILES_4K (3000), FILES_64K (2000), RUNS (3), OUR_PORT (17069), ATFTPD_PORT (17169), LOOPS.
+# Knobs (env): FILES_4K (3000), FILES_64K (2000), RUNS (3), OUR_PORT (17069), ATFTPD_PORT (17169), LOOPS,
+# BLKSIZE_4K (512; 8192 makes the 4 KB case a single-block transfer).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +16,7 @@ FILES_64K=${FILES_64K:-2000}
 RUNS=${RUNS:-3}
 OUR_PORT=${OUR_PORT:-17069}
 ATFTPD_PORT=${ATFTPD_PORT:-17169}
+BLKSIZE_4K=${BLKSIZE_4K:-512}
 PARALLEL=16
 SLF4J=${SLF4J:-$HOME/.m2/repository/org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar}
 
@@ -74,12 +76,12 @@ measure() {
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # warm-up (JIT for ours, page cache for atftpd)
-measure "$OUR_PORT" 1000 f4k 512 > /dev/null
+measure "$OUR_PORT" 1000 f4k "$BLKSIZE_4K" > /dev/null
 measure "$OUR_PORT" 300 f64k 8192 > /dev/null
-measure "$ATFTPD_PORT" 300 f4k 512 > /dev/null
+measure "$ATFTPD_PORT" 300 f4k "$BLKSIZE_4K" > /dev/null
 
 printf '%-28s %12s %14s %7s\n' "case" "ours files/s" "atftpd files/s" "ratio"
-for spec in "4 KB, blksize 512:f4k:512:$FILES_4K" "64 KB, blksize 8192:f64k:8192:$FILES_64K"; do
+for spec in "4 KB, blksize $BLKSIZE_4K:f4k:$BLKSIZE_4K:$FILES_4K" "64 KB, blksize 8192:f64k:8192:$FILES_64K"; do
     IFS=: read -r label file blksize count <<< "$spec"
     ours=(); theirs=()
     for _ in $(seq 1 "$RUNS"); do

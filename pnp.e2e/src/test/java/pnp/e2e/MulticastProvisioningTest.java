@@ -61,7 +61,12 @@ class MulticastProvisioningTest {
                 + "curl -s -f -o second.cfg \"$url\"; echo \"curl2 $?\"\n"
                 + "guess=$(echo \"$url\" | sed 's#/provisioning/[^/]*/#/provisioning/AAAAAAAAAAAAAAAAAAAAAA/#')\n"
                 + "echo \"guess $(curl -s -o /dev/null -w '%{http_code}' \"$guess\")\"\n"
-                + "sleep 1\n", 120);
+                + "sleep 1\n"
+                // a restart (framework cache deleted too): the phone's URL, token and file must survive
+                + "kill $server; wait $server; rm -rf home/felix-cache\n"
+                + startServer()
+                + "for i in $(seq 1 100); do curl -s -f -o third.cfg \"$url\" && break; sleep 0.1; done; echo \"curl3 $?\"\n"
+                + "sleep 1\n", 150);
         assertTrue(out.contains("sipp gxp.log exit 0"), "sipp got 200 and the NOTIFY:\n" + out + log(dir));
         Matcher url = Pattern.compile("url (http://127\\.0\\.0\\.1:5481/provisioning/[A-Za-z0-9_-]{22}/cfg000b82273b89)")
                 .matcher(out);
@@ -70,6 +75,8 @@ class MulticastProvisioningTest {
         assertTrue(out.contains("guess 404"), "a guessed token gets nothing:\n" + out);
         byte[] first = Files.readAllBytes(dir.resolve("first.cfg"));
         assertArrayEquals(first, Files.readAllBytes(dir.resolve("second.cfg")), "same file after the reboot");
+        assertTrue(out.contains("curl3 0"), "the same URL still works after a restart:\n" + out);
+        assertArrayEquals(first, Files.readAllBytes(dir.resolve("third.cfg")), "same file after the server restarted");
         String body = new String(first, StandardCharsets.ISO_8859_1);
         assertTrue(body.contains("Alice-s3cret") && body.contains("201"), "the assignment is in the file");
         Properties phone = new Properties();

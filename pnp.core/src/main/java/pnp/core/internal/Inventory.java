@@ -126,6 +126,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
 
     private static final Logger LOG = LoggerFactory.getLogger(Inventory.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int STARTUP_GRACE_SECONDS = 10;
 
     private final ScheduledExecutorService worker = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "pnp-inventory");
@@ -151,6 +152,11 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
 
     private final Set<String> zeroTouchReserved = new java.util.HashSet<>();
     private volatile org.osgi.service.cm.ConfigurationAdmin configAdmin;
+    /**
+     * Until then, profiles and assignments are still arriving after a start: a phone that seems
+     * unclaimed or unassigned keeps its persisted state. Worker thread only.
+     */
+    private Instant settledAt = Instant.MAX;
     private volatile PhoneNotifier notifier;
     private volatile EventAdmin events;
     private volatile Config config;
@@ -164,6 +170,10 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         store = new PhoneRecordStore(Path.of(data, "phones"));
         worker.execute(this::load);
         worker.scheduleWithFixedDelay(this::flush, 250, 250, TimeUnit.MILLISECONDS);
+        worker.schedule(() -> {
+            settledAt = Instant.now();
+            redispatchAll();
+        }, STARTUP_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     @Modified
@@ -430,7 +440,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             markDirty(rec);
             return;
         }
-        dispatch(rec, false);
+        dispatch(rec, true);
     }
 
     private boolean recentlyNotified(PhoneRecord rec, Instant now) {
@@ -454,6 +464,11 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         Instant now = Instant.now();
         Assignment assignment = assignments.get(rec.mac);
         Optional<ProfileChoice> choice = choose(rec);
+        boolean settling = now.isBefore(settledAt);
+        if (settling && (choice.isEmpty() || assignment == null) && rec.state.compareTo(PhoneState.ASSIGNED) >= 0
+                && rec.state != PhoneState.FAILED) {
+            return; // its profile or assignment has not arrived yet since the start
+        }
         if (choice.isEmpty()) {
             unpublish(rec.mac);
             boolean was = !rec.profile.isEmpty();
@@ -492,6 +507,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             return;
         }
         Rendering rendering;
+        long revisionBefore = rec.revision;
         try {
             rendering = render(rec, pc.ref(), assignment);
         } catch (IOException | RuntimeException e) {
@@ -502,14 +518,15 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             markDirty(rec);
             return;
         }
-        boolean alreadyServedBefore = rec.state == PhoneState.NOTIFIED || rec.state == PhoneState.DOWNLOADED
+        boolean served = rec.state == PhoneState.NOTIFIED || rec.state == PhoneState.DOWNLOADED
                 || rec.state == PhoneState.PROVISIONED;
-        if (!alreadyServedBefore || forceNotify || rec.notifiedAt == null) {
+        boolean changed = rec.revision != revisionBefore;
+        if (!served || changed) {
             rec.state(PhoneState.ASSIGNED, "files generated (revision " + rec.revision + ")", now);
             post(PhoneEvents.ASSIGNED, rec);
         }
         markDirty(rec);
-        if (forceNotify || !alreadyServedBefore || !recentlyNotified(rec, now)) {
+        if (forceNotify || !served || changed) {
             sendNotify(rec, rendering);
         }
     }
@@ -615,9 +632,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         pidByMac.put(a.mac(), pid);
         assignments.put(a.mac(), a);
         LOG.debug("Assignment {} from {}", a, source);
-        PhoneRecord rec = recordOf(a.mac());
-        rec.notifiedAt = null;
-        dispatch(rec, false);
+        dispatch(recordOf(a.mac()), false);
     }
 
     private void removeAssignment(String pid) {

@@ -17,6 +17,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import pnp.api.ProvisioningFiles;
 import pnp.api.ProvisioningFiles.Found;
@@ -36,7 +38,10 @@ import pnp.http.internal.ProvisioningPath.Requested;
  * same body, so a prober cannot tell an unknown token from an unknown file;</li>
  * <li>a file: 200 with {@code Content-Type}, {@code Content-Length}, {@code ETag},
  * {@code Last-Modified} and {@code Cache-Control: no-store} (files carry credentials), or 304 when
- * {@code If-None-Match} (or, without it, {@code If-Modified-Since}) says the client has it.</li>
+ * {@code If-None-Match} (or, without it, {@code If-Modified-Since}) says the client has it;</li>
+ * <li>a file with {@link ProvisioningFiles.Credentials}: only after the {@code Authorization} header
+ * passes {@link PhoneAuthentication} (also for {@code HEAD} and before any 304), else 401 with
+ * {@code WWW-Authenticate} and a constant body; nothing of the file (ETag, dates) is sent before.</li>
  * </ul>
  * A completed 200 {@code GET} is reported with {@link ProvisioningFiles#downloaded}; {@code HEAD} and
  * 304 are not. Refusals go to a {@link ProbeLog}; nothing is logged at INFO per request.
@@ -53,17 +58,26 @@ public final class ProvisioningHandler extends Handler.Abstract.NonBlocking {
     private static final ByteBuffer NOT_FOUND = constant("Not found\n");
     private static final ByteBuffer BAD_REQUEST = constant("Bad request\n");
     private static final ByteBuffer NOT_ALLOWED = constant("Method not allowed\n");
+    private static final ByteBuffer UNAUTHORIZED = constant("Unauthorized\n");
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisioningHandler.class);
 
     private final ProvisioningFiles files;
     private final ProbeLog probes;
+    private final PhoneAuthentication authentication;
 
     public ProvisioningHandler(ProvisioningFiles files) {
         this(files, new ProbeLog());
     }
 
     ProvisioningHandler(ProvisioningFiles files, ProbeLog probes) {
+        this(files, probes, new PhoneAuthentication());
+    }
+
+    ProvisioningHandler(ProvisioningFiles files, ProbeLog probes, PhoneAuthentication authentication) {
         this.files = Objects.requireNonNull(files, "files");
         this.probes = Objects.requireNonNull(probes, "probes");
+        this.authentication = Objects.requireNonNull(authentication, "authentication");
     }
 
     private static ByteBuffer constant(String body) {
@@ -100,8 +114,47 @@ public final class ProvisioningHandler extends Handler.Abstract.NonBlocking {
             plain(response, 404, NOT_FOUND, head, callback);
             return true;
         }
+        if (found.credentials() != null && !authenticated(request, response, callback, found, head, from, path)) {
+            return true;
+        }
         serve(request, response, callback, found, head, from, scheme);
         return true;
+    }
+
+    /**
+     * Checks the phone's credentials; when they do not pass, answers (401 with a challenge, or 400 for
+     * a Digest {@code uri} of another resource) and returns {@code false}. A missing header and a stale
+     * nonce are the normal steps of a Digest exchange and are logged at DEBUG only; wrong credentials
+     * are refusals for the {@link ProbeLog}.
+     */
+    private boolean authenticated(Request request, Response response, Callback callback, Found found, boolean head,
+            InetAddress from, String path) {
+        String query = request.getHttpURI().getQuery();
+        String target = query == null ? path : path + "?" + query;
+        PhoneAuthentication.Verdict v = authentication.check(request.getMethod(), target,
+                request.getHeaders().get(HttpHeader.AUTHORIZATION), found.credentials());
+        switch (v.outcome()) {
+            case OK:
+                return true;
+            case BAD_REQUEST:
+                probes.refused(from, 400, masked(path), v.reason());
+                plain(response, 400, BAD_REQUEST, head, callback);
+                return false;
+            case WRONG:
+                probes.refused(from, 401, masked(path), v.reason());
+                break;
+            default:
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("HTTP 401 for {} from {}: {}", ProbeLog.printable(masked(path)), from, v.reason());
+                }
+                break;
+        }
+        for (String challenge : authentication.challenges(found.credentials(),
+                v.outcome() == PhoneAuthentication.Outcome.STALE)) {
+            response.getHeaders().add(HttpHeader.WWW_AUTHENTICATE, challenge);
+        }
+        plain(response, 401, UNAUTHORIZED, head, callback);
+        return false;
     }
 
     private void serve(Request request, Response response, Callback callback, Found found, boolean head,

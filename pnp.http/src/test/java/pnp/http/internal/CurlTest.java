@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * curl, a real third-party client, against the real server over HTTP and HTTPS (self-signed
- * certificate generated on start). Without curl the tests are skipped, unless {@code CI=true}: there
+ * certificate generated on start), also with per-phone Basic and Digest authentication. Without curl the tests are skipped, unless {@code CI=true}: there
  * a missing curl fails them.
  */
 class CurlTest {
@@ -46,7 +46,7 @@ class CurlTest {
     @BeforeAll
     static void start(@TempDir Path dir) {
         requireCurl();
-        files = new FakeFiles();
+        files = FakeFiles.withCredentials();
         keys = dir.resolve("keys");
         server = new HttpProvisioningServer(files,
                 new HttpProvisioningServer.Settings("127.0.0.1", 0, 0, null, null, keys, 16));
@@ -169,5 +169,54 @@ class CurlTest {
         Run post = curl("-X", "POST", "-d", "x", "-o", "/dev/null", "-w", "%{http_code}", http(FILE));
         assertEquals("405", post.text());
         assertFalse(files.downloads.stream().anyMatch(d -> d.protocol().equals("http")));
+    }
+
+    private static final String BASIC = "/provisioning/" + FakeFiles.TOKEN + "/basic.xml";
+    private static final String DIGEST = "/provisioning/" + FakeFiles.TOKEN + "/digest.xml";
+
+    private static String userPassword(pnp.api.ProvisioningFiles.Credentials c) {
+        return c.user() + ":" + c.password();
+    }
+
+    @Test
+    void basicAuthentication() throws Exception {
+        Run ok = curl("-u", userPassword(FakeFiles.BASIC), http(BASIC));
+        assertEquals(0, ok.exit(), ok.err());
+        assertArrayEquals(FakeFiles.xml().getBytes(StandardCharsets.UTF_8), ok.out());
+        awaitDownloads(1);
+        assertEquals("basic.xml", files.downloads.get(0).name());
+        Run wrong = curl("-u", FakeFiles.BASIC.user() + ":wrong", "-w", "%{http_code}", http(BASIC));
+        assertEquals("Unauthorized\n401", wrong.text());
+        Run missing = curl("-D", "-", "-o", "/dev/null", http(BASIC));
+        String h = missing.text().toLowerCase(java.util.Locale.ROOT);
+        assertTrue(h.startsWith("http/1.1 401"), h);
+        assertTrue(h.contains("www-authenticate: basic realm=\"pnp\""), h);
+        Run overHttps = curl("-k", "-u", userPassword(FakeFiles.BASIC), "-o", "/dev/null", "-w", "%{http_code}",
+                https(BASIC));
+        assertEquals("200", overHttps.text());
+        awaitDownloads(2);
+        assertEquals(2, files.downloads.size());
+    }
+
+    @Test
+    void digestAuthentication() throws Exception {
+        Run ok = curl("--digest", "-u", userPassword(FakeFiles.DIGEST), "-A", "curl-digest", http(DIGEST));
+        assertEquals(0, ok.exit(), ok.err());
+        assertArrayEquals(FakeFiles.xml().getBytes(StandardCharsets.UTF_8), ok.out());
+        awaitDownloads(1);
+        assertEquals(1, files.downloads.size());
+        assertEquals("curl-digest", files.downloads.get(0).userAgent());
+        Run wrong = curl("--digest", "-u", FakeFiles.DIGEST.user() + ":wrong", "-o", "/dev/null", "-w", "%{http_code}",
+                http(DIGEST));
+        assertEquals("401", wrong.text());
+        Run head = curl("--digest", "-u", userPassword(FakeFiles.DIGEST), "-I", http(DIGEST));
+        assertEquals(0, head.exit(), head.err());
+        assertTrue(head.text().contains("HTTP/1.1 200"), head.text());
+        assertTrue(head.text().toLowerCase(java.util.Locale.ROOT).contains("etag: \"digest1\""), head.text());
+        Run notModified = curl("--digest", "-u", userPassword(FakeFiles.DIGEST), "-H", "If-None-Match: \"digest1\"",
+                "-o", "/dev/null", "-w", "%{http_code}", http(DIGEST));
+        assertEquals("304", notModified.text());
+        Thread.sleep(100);
+        assertEquals(1, files.downloads.size(), "HEAD, 304 and refusals are not downloads");
     }
 }

@@ -33,12 +33,34 @@ final class FakeFiles implements ProvisioningFiles {
                         new byte[] { 0, 1, 2, (byte) 0xff, 0x0d, 0x0a }, "application/octet-stream"), "\"bin456\"")));
     }
 
+    /** Basic credentials of {@code basic.xml} in {@link #withCredentials()}. */
+    static final ProvisioningFiles.Credentials BASIC = new ProvisioningFiles.Credentials("basic", "gs_000b82273b89",
+            "pa:ss w\u00f6rd");
+    /** Digest credentials of {@code digest.xml} in {@link #withCredentials()}. */
+    static final ProvisioningFiles.Credentials DIGEST = new ProvisioningFiles.Credentials("digest",
+            "gs_000b82273b89", "Dig3st-s3cret");
+
+    /** The usual two files plus {@code basic.xml} and {@code digest.xml}, which need credentials. */
+    static FakeFiles withCredentials() {
+        return new FakeFiles(Map.of(
+                "cfg000b82273b89.xml", found(ProvisioningFile.phone("cfg000b82273b89.xml",
+                        xml().getBytes(StandardCharsets.UTF_8), "application/xml", "cfg.xml"), "\"abc123\""),
+                "basic.xml", found(ProvisioningFile.phone("basic.xml", xml().getBytes(StandardCharsets.UTF_8),
+                        "application/xml"), "\"basic1\"", BASIC),
+                "digest.xml", found(ProvisioningFile.phone("digest.xml", xml().getBytes(StandardCharsets.UTF_8),
+                        "application/xml"), "\"digest1\"", DIGEST)));
+    }
+
     FakeFiles(Map<String, Found> files) {
         this.files = files;
     }
 
     static Found found(ProvisioningFile f, String etag) {
         return new Found(MacAddress.parse("000b82273b89").orElseThrow(), f, etag, MODIFIED);
+    }
+
+    static Found found(ProvisioningFile f, String etag, ProvisioningFiles.Credentials credentials) {
+        return new Found(MacAddress.parse("000b82273b89").orElseThrow(), f, etag, MODIFIED, credentials);
     }
 
     static String xml() {

@@ -6,7 +6,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,10 +22,15 @@ final class RawHttp {
      * @param status the status code
      * @param headers header names in lower case (last wins)
      * @param body everything after the header block
+     * @param all every header value in order, by lower-case name
      */
-    record Answer(int status, Map<String, String> headers, byte[] body) {
+    record Answer(int status, Map<String, String> headers, byte[] body, Map<String, List<String>> all) {
         String text() {
             return new String(body, StandardCharsets.ISO_8859_1);
+        }
+
+        List<String> values(String name) {
+            return all.getOrDefault(name, List.of());
         }
     }
 
@@ -58,10 +65,14 @@ final class RawHttp {
         String[] lines = all.substring(0, end).split("\r\n");
         int status = Integer.parseInt(lines[0].split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, List<String>> multi = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = lines[i].substring(colon + 1).trim();
+            headers.put(name, value);
+            multi.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
-        return new Answer(status, headers, Arrays.copyOfRange(raw, end + 4, raw.length));
+        return new Answer(status, headers, Arrays.copyOfRange(raw, end + 4, raw.length), multi);
     }
 }
