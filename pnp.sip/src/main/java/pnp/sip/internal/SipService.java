@@ -136,6 +136,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
     private final Map<MacAddress, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, Long> recentRequests = new ConcurrentHashMap<>();
     private final AtomicLong tags = new AtomicLong(System.nanoTime());
+    private final AtomicLong lastPrune = new AtomicLong(System.nanoTime());
 
     private volatile Runtime runtime;
 
@@ -259,10 +260,12 @@ public class SipService implements PhoneNotifier, ServerStatus {
     }
 
     private void pruneRecent() {
-        if (recentRequests.size() < 4096) {
-            return;
+        long now = System.nanoTime();
+        long last = lastPrune.get();
+        if (recentRequests.size() < 4096 || now - last < TimeUnit.SECONDS.toNanos(1) || !lastPrune.compareAndSet(last, now)) {
+            return; // at most one sweep a second, by one thread
         }
-        long cutoff = System.nanoTime() - TimeUnit.SECONDS.toNanos(32);
+        long cutoff = now - TimeUnit.SECONDS.toNanos(32);
         recentRequests.values().removeIf(t -> t - cutoff < 0);
     }
 

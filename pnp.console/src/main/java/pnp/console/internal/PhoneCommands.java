@@ -1,0 +1,116 @@
+package pnp.console.internal;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import pnp.api.MacAddress;
+import pnp.api.Phone;
+import pnp.api.PhoneInventory;
+
+/**
+ * Gogo shell commands for the phones, the same operations as the console's Phones page:
+ * {@code pnp:phones}, {@code pnp:assign <mac> <extension> <displayName> [password]},
+ * {@code pnp:notify <mac>}, {@code pnp:forget <mac>}. A plain service with the
+ * {@code osgi.command.*} properties, so the bundle needs no Gogo API. Each command returns its
+ * output as text (the shell prints it) and throws {@link IllegalArgumentException} for bad input.
+ */
+@Component(service = PhoneCommands.class, property = {
+        "osgi.command.scope=pnp",
+        "osgi.command.function=phones",
+        "osgi.command.function=assign",
+        "osgi.command.function=notify",
+        "osgi.command.function=forget" })
+public class PhoneCommands {
+
+    private final PhoneInventory inventory;
+    private final Assignments assignments;
+
+    @Activate
+    public PhoneCommands(@Reference PhoneInventory inventory, @Reference ConfigurationAdmin configAdmin) {
+        this(inventory, new Assignments(configAdmin, Assignments.generatedPasswords()));
+    }
+
+    PhoneCommands(PhoneInventory inventory, Assignments assignments) {
+        this.inventory = inventory;
+        this.assignments = assignments;
+    }
+
+    /** {@code pnp:phones}: one line per known phone. */
+    public String phones() throws IOException {
+        List<Phone> phones = inventory.phones();
+        Map<MacAddress, Assignments.Current> assigned = assignments.all();
+        StringBuilder out = new StringBuilder(String.format("%-17s  %-12s  %-14s  %-15s  %-9s  %-12s  %s%n",
+                "MAC", "VENDOR", "MODEL", "ADDRESS", "EXTENSION", "STATE", "SINCE"));
+        for (Phone p : phones) {
+            Assignments.Current a = assigned.get(p.mac());
+            out.append(String.format("%-17s  %-12s  %-14s  %-15s  %-9s  %-12s  %s%n", p.mac().colonSeparated(),
+                    printable(p.profile().isEmpty() ? "-" : p.profile()),
+                    printable(p.sighting().map(s -> s.model()).orElse("")),
+                    p.sighting().map(s -> s.sourceAddress()).orElse("-"),
+                    printable(a != null ? a.extension() : p.extension()), p.state(), p.stateSince()));
+        }
+        out.append(phones.size()).append(" phone(s)");
+        return out.toString();
+    }
+
+    /** {@code pnp:assign <mac> <extension> <displayName>}: a strong password is generated and printed. */
+    public String assign(String mac, String extension, String displayName) throws IOException {
+        return assign(mac, extension, displayName, "");
+    }
+
+    /** {@code pnp:assign <mac> <extension> <displayName> <password>}. */
+    public String assign(String mac, String extension, String displayName, String password) throws IOException {
+        try {
+            Assignments.Saved s = assignments.assign(new Assignments.Request(mac(mac), extension, "", "", password,
+                    displayName, List.of(), List.of()));
+            StringBuilder out = new StringBuilder((s.created() ? "Assigned " : "Updated ") + s.mac().colonSeparated()
+                    + " to extension " + extension + " (" + s.pid() + ")");
+            if (!s.generatedPassword().isEmpty()) {
+                out.append("\nSIP password (shown only now): ").append(s.generatedPassword());
+            }
+            if (!s.warning().isEmpty()) {
+                out.append("\nNote: ").append(s.warning());
+            }
+            return out.toString();
+        } catch (Assignments.Rejected e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** {@code pnp:notify <mac>}: renders the phone's files again and sends its NOTIFY. */
+    public String notify(String mac) {
+        MacAddress m = mac(mac);
+        if (!inventory.renotify(m)) {
+            throw new IllegalArgumentException(m.colonSeparated()
+                    + " cannot be notified: it must have been heard, be claimed by a vendor bundle and be assigned");
+        }
+        return "NOTIFY for " + m.colonSeparated() + " is on its way";
+    }
+
+    /** {@code pnp:forget <mac>}: drops what was heard of the phone; its assignment stays. */
+    public String forget(String mac) {
+        MacAddress m = mac(mac);
+        if (!inventory.forget(m)) {
+            throw new IllegalArgumentException(m.colonSeparated() + " is not known");
+        }
+        return "Forgot " + m.colonSeparated();
+    }
+
+    private static MacAddress mac(String text) {
+        return MacAddress.parse(text).orElseThrow(() -> new IllegalArgumentException("not a MAC address: " + text));
+    }
+
+    /** Keeps a phone's strings from driving the terminal: control characters become '?'. */
+    static String printable(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
+    }
+
+}
