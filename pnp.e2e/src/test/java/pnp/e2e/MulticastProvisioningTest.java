@@ -67,7 +67,7 @@ class MulticastProvisioningTest {
                 + startServer()
                 + "for i in $(seq 1 100); do curl -s -f -o third.cfg \"$url\" && break; sleep 0.1; done; echo \"curl3 $?\"\n"
                 + "sleep 1\n", 150);
-        assertTrue(out.contains("sipp gxp.log exit 0"), "sipp got 200 and the NOTIFY:\n" + out + log(dir));
+        assertTrue(out.contains("sipp gxp.log exit 0"), "sipp got 200 and the NOTIFY:\n" + out + Namespace.serverLog(dir));
         Matcher url = Pattern.compile("url (http://127\\.0\\.0\\.1:5481/provisioning/[A-Za-z0-9_-]{22}/cfg000b82273b89)")
                 .matcher(out);
         assertTrue(url.find(), "NOTIFY URL with a secret token:\n" + out);
@@ -79,10 +79,7 @@ class MulticastProvisioningTest {
         assertArrayEquals(first, Files.readAllBytes(dir.resolve("third.cfg")), "same file after the server restarted");
         String body = new String(first, StandardCharsets.ISO_8859_1);
         assertTrue(body.contains("Alice-s3cret") && body.contains("201"), "the assignment is in the file");
-        Properties phone = new Properties();
-        try (var r = Files.newBufferedReader(dir.resolve("home/data/phones/000b82273b89.properties"))) {
-            phone.load(r);
-        }
+        Properties phone = Namespace.phoneRecord(dir, "000b82273b89");
         assertEquals("PROVISIONED", phone.getProperty("state"), phone.toString());
         assertEquals("Grandstream", phone.getProperty("profile"));
     }
@@ -99,27 +96,12 @@ class MulticastProvisioningTest {
                 + sipp("pnp-subscribe-200.xml", "atcom.csv", "atcom.log")
                 + sipp("pnp-subscribe-200.xml", "yealink.csv", "yealink.log")
                 + "sleep 1\n", 120);
-        assertTrue(out.contains("sipp atcom.log exit 0"), out + log(dir));
-        assertTrue(out.contains("sipp yealink.log exit 0"), out + log(dir));
-        Properties atcom = new Properties();
-        try (var r = Files.newBufferedReader(dir.resolve("home/data/phones/808287057926.properties"))) {
-            atcom.load(r);
-        }
+        assertTrue(out.contains("sipp atcom.log exit 0"), out + Namespace.serverLog(dir));
+        assertTrue(out.contains("sipp yealink.log exit 0"), out + Namespace.serverLog(dir));
+        Properties atcom = Namespace.phoneRecord(dir, "808287057926");
         assertEquals("ATCOM", atcom.getProperty("profile"));
         assertEquals("A41", atcom.getProperty("s.model"));
-        Properties yealink = new Properties();
-        try (var r = Files.newBufferedReader(dir.resolve("home/data/phones/001565f4f9e1.properties"))) {
-            yealink.load(r);
-        }
+        Properties yealink = Namespace.phoneRecord(dir, "001565f4f9e1");
         assertEquals("UNCLAIMED", yealink.getProperty("state"), "no Yealink bundle installed");
-    }
-
-    private static String log(Path dir) {
-        try {
-            Path log = dir.resolve("home/server.log");
-            return Files.exists(log) ? "\n--- server.log ---\n" + Files.readString(log) : "";
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
     }
 }

@@ -41,6 +41,25 @@ final class Namespace {
         return false;
     }
 
+    /** The server's log under {@code dir/home}, for failure messages; empty when there is none. */
+    static String serverLog(Path dir) {
+        try {
+            Path log = dir.resolve("home/server.log");
+            return Files.exists(log) ? "\n--- server.log ---\n" + Files.readString(log) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** A phone's record as the server persisted it under {@code dir/home/data/phones}. */
+    static java.util.Properties phoneRecord(Path dir, String mac) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(dir.resolve("home/data/phones/" + mac + ".properties"))) {
+            p.load(r);
+        }
+        return p;
+    }
+
     /** Runs the script, bounded in time; returns what it printed. */
     static String run(Path dir, String script, long timeoutSeconds) throws IOException, InterruptedException {
         Path file = dir.resolve("scenario.sh");

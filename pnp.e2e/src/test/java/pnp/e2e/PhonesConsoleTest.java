@@ -67,7 +67,7 @@ class PhonesConsoleTest {
                 + "\"$pw\" 00:0b:82:27:3b:89 " + screenshot + " " + dir.resolve("chrome-profile") + "\n"
                 + "wait $sipp; echo \"sipp exit $?\"\n"
                 + "curl -s -u admin:$pw " + CONSOLE + "/phones.json > after.json\n", 240);
-        String context = out + log(dir);
+        String context = out + Namespace.serverLog(dir);
         assertTrue(out.contains("json without credentials 401"), "console authentication covers phones.json:\n" + out);
         assertTrue(out.contains("post without token 403"), "POST without the CSRF token refused:\n" + out);
         assertTrue(out.contains("browser OK"), "the browser scenario:\n" + context);
@@ -104,14 +104,14 @@ class PhonesConsoleTest {
                 + "trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT\n"
                 + waitFor201
                 + "curl -s -u admin:$pw " + CONSOLE + "/phones.json > after.json\n", 200);
-        assertTrue(out.contains("sipp exit 0"), out + log(dir));
+        assertTrue(out.contains("sipp exit 0"), out + Namespace.serverLog(dir));
         assertTrue(out.contains("killed"), out);
         Map<String, String> before = states(Files.readString(dir.resolve("before.json")));
         Map<String, String> after = states(Files.readString(dir.resolve("after.json")));
-        assertEquals(201, before.size(), "200 pre-assigned + 1 heard, before the crash:\n" + out + log(dir));
+        assertEquals(201, before.size(), "200 pre-assigned + 1 heard, before the crash:\n" + out + Namespace.serverLog(dir));
         assertEquals(200, before.values().stream().filter("EXPECTED"::equals).count(), before.toString());
         assertEquals("UNCLAIMED", before.get("00:15:65:f4:f9:e1"), "the heard phone (no Yealink bundle)");
-        assertEquals(before, after, "every phone with its state after kill -9 and restart:\n" + out + log(dir));
+        assertEquals(before, after, "every phone with its state after kill -9 and restart:\n" + out + Namespace.serverLog(dir));
     }
 
     private static Map<String, String> states(String json) {
@@ -121,14 +121,5 @@ class PhonesConsoleTest {
             out.put(m.group(1), m.group(2));
         }
         return out;
-    }
-
-    private static String log(Path dir) {
-        try {
-            Path log = dir.resolve("home/server.log");
-            return Files.exists(log) ? "\n--- server.log ---\n" + Files.readString(log) : "";
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
     }
 }
