@@ -237,9 +237,10 @@ public class SipService implements PhoneNotifier, ServerStatus {
         CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
         String key = callId.getCallId() + "\u0000" + cseq.getSeqNumber() + "\u0000" + source;
         String ourTag = Long.toHexString(key.hashCode() & 0xffffffffL) + Long.toHexString(tags.get() & 0xffff);
+        boolean retransmission = recentRequests.putIfAbsent(key, System.nanoTime()) != null;
         rt.respond(request, transaction, Response.OK, source, sourcePort, ourTag);
-        if (recentRequests.putIfAbsent(key, System.nanoTime()) != null) {
-            return; // a retransmission: answered again, not a new sighting
+        if (retransmission) {
+            return; // answered again, not a new sighting
         }
         pruneRecent();
         PnpSubscribe sub = PnpSubscribe.read(request, eventValue, source, sourcePort);

@@ -122,6 +122,27 @@ class SipServiceTest {
         return new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Sends a request again as a phone does (RFC 3261 timer E): the stack drops a retransmission that
+     * arrives while the first copy is still being handled, and answers the next one.
+     */
+    String retransmitUntilAnswered(String request) throws Exception {
+        phone.setSoTimeout(500);
+        try {
+            for (int attempt = 0; attempt < 6; attempt++) {
+                send(request);
+                try {
+                    return receive();
+                } catch (java.net.SocketTimeoutException e) {
+                    // not answered yet: send it again
+                }
+            }
+            throw new AssertionError("retransmission never answered");
+        } finally {
+            phone.setSoTimeout(3000);
+        }
+    }
+
     /** Collects messages until one carries the marker Call-ID. */
     List<String> receiveUntil(String marker) throws Exception {
         List<String> got = new ArrayList<>();
@@ -154,10 +175,10 @@ class SipServiceTest {
         String sub = subscribe("c2", "ua-profile;vendor=\"Grandstream\"");
         send(sub);
         assertTrue(receive().startsWith("SIP/2.0 200"));
-        send(sub);
-        assertTrue(receive().startsWith("SIP/2.0 200"));
+        assertTrue(retransmitUntilAnswered(sub).startsWith("SIP/2.0 200"));
         send(options("mark2"));
         receiveUntil("mark2");
+        waitFor(() -> !heard.isEmpty());
         assertEquals(1, heard.size());
     }
 
@@ -225,10 +246,20 @@ class SipServiceTest {
         for (int i = 0; i < 20; i++) {
             send(subscribe("f" + i, "ua-profile;vendor=\"Grandstream\""));
         }
+        // JAIN-SIP answers on several threads, so answers may overtake each other: first take the
+        // five the burst allows, then a marker shows whether anything beyond them got through.
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 50 && answers.stream().filter(SipServiceTest::isSubscribeOk).count() < 5; i++) {
+            answers.add(receive());
+        }
         send(options("end"));
-        List<String> answers = receiveUntil("end");
-        long ok = answers.stream().filter(a -> a.startsWith("SIP/2.0 200") && a.contains("CSeq: 20000 SUBSCRIBE")).count();
+        answers.addAll(receiveUntil("end"));
+        long ok = answers.stream().filter(SipServiceTest::isSubscribeOk).count();
         assertEquals(5, ok, "burst of 5 then nothing at 0.01/s");
+    }
+
+    private static boolean isSubscribeOk(String answer) {
+        return answer.startsWith("SIP/2.0 200") && answer.contains("CSeq: 20000 SUBSCRIBE");
     }
 
     @Test
