@@ -118,13 +118,13 @@ inner() {
   stop_all
 
   # ---- ours ----
-  (cd "$WORK/home" && exec java -jar "$WORK/pnp-server.jar" </dev/null >"$WORK/home/out.log" 2>&1) &
+  (cd "$WORK/home" && exec java ${PNP_JAVA_OPTS:-} -jar "$WORK/pnp-server.jar" </dev/null >"$WORK/home/out.log" 2>&1) &
   OURS=$!; PIDS+=("$OURS")
   JPID="$OURS"   # the subshell execs java
   local expected=$((PHONES + WARMUP)) n=0
   for _ in $(seq 1 1200); do    # up to 120 s for start + FileInstall + Config Admin + inventory
     kill -0 "$OURS" 2>/dev/null || { echo "server exited:" >&2; tail -30 "$WORK/home/out.log" >&2; exit 1; }
-    n=$(find "$WORK/home/data/phones" -maxdepth 1 -name '*.properties' 2>/dev/null | wc -l || true)
+    n=$("$ROOT/bench/phone-states.sh" "$WORK/home/data/phones/phones.journal" | awk '$1 == "ALL" { print $2 }')
     if [ "$n" -ge "$expected" ] && grep -q "Vendor profile Grandstream arrived" "$WORK/home/out.log" \
         && grep -q "SIP listening on 127.0.0.1:$OURS_PORT" "$WORK/home/out.log"; then
       break
@@ -163,8 +163,8 @@ inner() {
   echo "$((c1 - c0)) $TCK $c1" >"$WORK/ours.cpu"
   awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$JPID/status" >"$WORK/ours.hwm"
   sleep 1
-  find "$WORK/home/data/phones" -maxdepth 1 -name '*.properties' -exec grep -l '^state=NOTIFIED' {} + 2>/dev/null \
-    | wc -l >"$WORK/ours.notified" || true
+  "$ROOT/bench/phone-states.sh" "$WORK/home/data/phones/phones.journal" \
+    | awk '$1 == "NOTIFIED" { n = $2 } END { print n + 0 }' >"$WORK/ours.notified" || true
   stop_all
 }
 

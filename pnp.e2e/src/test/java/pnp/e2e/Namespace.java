@@ -51,11 +51,25 @@ final class Namespace {
         }
     }
 
-    /** A phone's record as the server persisted it under {@code dir/home/data/phones}. */
+    /**
+     * A phone's record as the server persisted it: the last line of that phone in the journal
+     * {@code dir/home/data/phones/phones.journal} (tab-separated {@code key=value}, escaped as in a
+     * {@code .properties} file). Empty when the phone is not in it.
+     */
     static java.util.Properties phoneRecord(Path dir, String mac) throws IOException {
         java.util.Properties p = new java.util.Properties();
-        try (var r = Files.newBufferedReader(dir.resolve("home/data/phones/" + mac + ".properties"))) {
-            p.load(r);
+        Path journal = dir.resolve("home/data/phones/phones.journal");
+        if (!Files.exists(journal)) {
+            return p;
+        }
+        String last = null;
+        for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+            if (line.startsWith("mac=" + mac + "\t")) {
+                last = line;
+            }
+        }
+        if (last != null && !last.contains("\tdeleted=true")) {
+            p.load(new java.io.StringReader(last.replace('\t', '\n')));
         }
         return p;
     }

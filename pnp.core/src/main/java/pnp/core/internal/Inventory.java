@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -24,9 +25,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -135,6 +141,12 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     });
 
     /** Profiles, best first: highest ranking, then lowest service id. */
+    /** Writes phone records, in the order they were handed over; never touches inventory state. */
+    private final ExecutorService storeThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pnp-inventory-store");
+        t.setDaemon(true);
+        return t;
+    });
     private final List<ProfileRef> profiles = new CopyOnWriteArrayList<>();
     private final Map<MacAddress, PhoneRecord> records = new ConcurrentHashMap<>();
     private final Map<MacAddress, Phone> snapshots = new ConcurrentHashMap<>();
@@ -169,7 +181,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                 .orElse(Path.of(System.getProperty("user.dir"), "data").toString());
         store = new PhoneRecordStore(Path.of(data, "phones"));
         worker.execute(this::load);
-        worker.scheduleWithFixedDelay(this::flush, 250, 250, TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
         worker.schedule(() -> {
             settledAt = Instant.now();
             redispatchAll();
@@ -186,8 +198,11 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     void deactivate() throws InterruptedException {
         worker.execute(this::flush);
         worker.shutdown();
-        if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
-            LOG.warn("Inventory worker did not stop within 10 s; recent phone changes may not be saved");
+        boolean stopped = worker.awaitTermination(10, TimeUnit.SECONDS);
+        storeThread.execute(store::close);
+        storeThread.shutdown();
+        if (!stopped || !storeThread.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warn("Inventory did not stop within 10 s; recent phone changes may not be saved");
         }
     }
 
@@ -502,6 +517,8 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             return;
         }
         if (rec.sighting == null) {
+            // Secrets are made now and saved in the background, so that the phone's boot does not wait for a write.
+            ensureSecrets(rec);
             rec.state(PhoneState.EXPECTED, "assigned; waiting for the phone to boot", now);
             markDirty(rec);
             return;
@@ -536,16 +553,8 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         String host = serverHost(s);
         String httpBase = httpBase(host);
         String tftpBase = tftpBase(host);
-        boolean newSecret = rec.token.isEmpty();
-        if (newSecret) {
-            rec.token = randomText(16);
-        }
+        ensureSecrets(rec);
         String auth = authentication();
-        if (!auth.equals("off") && rec.httpPassword.isEmpty()) {
-            rec.httpUser = rec.mac.value();
-            rec.httpPassword = randomText(12);
-            newSecret = true;
-        }
         String httpUser = auth.equals("off") ? "" : rec.httpUser;
         String httpPassword = auth.equals("off") ? "" : rec.httpPassword;
         String digest = digest(ref.vendor(), a.toString(), a.password(), String.join(",", a.overrides().keySet()),
@@ -555,15 +564,28 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             rec.revision++;
             rec.inputsDigest = digest;
         }
-        if (newSecret) {
+        if (rec.secretsUnsaved) {
             // Token and credentials go out in the NOTIFY and into the phone's file: they must outlive a crash.
-            store.save(rec);
+            saveNow(rec);
         }
         RenderRequest request = new RenderRequest(a, s.model(), host, httpBase + rec.token + "/", tftpBase, httpUser,
                 httpPassword, rec.revision);
         Rendering rendering = ref.profile().render(request);
         publish(rec, rendering, httpUser.isEmpty() ? null : new Credentials(auth, httpUser, httpPassword));
         return rendering;
+    }
+
+    /** Gives the phone its URL token and, when downloads need them, its credentials. */
+    private void ensureSecrets(PhoneRecord rec) {
+        if (rec.token.isEmpty()) {
+            rec.token = randomText(16);
+            rec.secretsUnsaved = true;
+        }
+        if (!authentication().equals("off") && rec.httpPassword.isEmpty()) {
+            rec.httpUser = rec.mac.value();
+            rec.httpPassword = randomText(12);
+            rec.secretsUnsaved = true;
+        }
     }
 
     private void sendNotify(PhoneRecord rec, Rendering rendering) {
@@ -863,29 +885,77 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         snapshots.put(rec.mac, rec.snapshot(a == null ? "" : a.extension()));
     }
 
+    /**
+     * Hands every changed record to the store thread: formatted here (cheap, consistent with this
+     * thread's state), written there, so that the worker never waits for the disk.
+     */
     private void flush() {
         if (dirty.isEmpty()) {
             return;
         }
-        for (MacAddress mac : List.copyOf(dirty)) {
+        Map<MacAddress, byte[]> batch = new LinkedHashMap<>();
+        for (MacAddress mac : dirty) {
             PhoneRecord rec = records.get(mac);
+            if (rec != null) {
+                batch.put(mac, PhoneRecordStore.format(rec));
+                rec.secretsUnsaved = false;
+            }
+        }
+        dirty.clear();
+        try {
+            storeThread.execute(() -> write(batch));
+        } catch (RejectedExecutionException e) {
+            write(batch); // stopping: write it here
+        }
+    }
+
+    private void write(Map<MacAddress, byte[]> batch) {
+        try {
+            store.write(batch);
+        } catch (IOException e) {
+            LOG.error("Cannot save {} phone record(s) in {}: {} (will retry in a second)", batch.size(),
+                    store.directory(), e.toString());
             try {
-                if (rec != null) {
-                    store.save(rec);
-                }
-                dirty.remove(mac);
-            } catch (IOException e) {
-                LOG.error("Cannot save phone {} in {}: {} (will retry)", mac, store.directory(), e.toString());
-                return;
+                worker.schedule(() -> batch.keySet().stream().filter(records::containsKey).forEach(dirty::add), 1,
+                        TimeUnit.SECONDS);
+            } catch (RejectedExecutionException ex) {
+                // stopping: nothing left to retry with
             }
         }
     }
 
-    private void deleteQuietly(MacAddress mac) {
+    /** Saves one record now, waiting for the store thread: for secrets that are about to go out. */
+    private void saveNow(PhoneRecord rec) throws IOException {
+        byte[] content = PhoneRecordStore.format(rec);
         try {
-            store.delete(mac);
-        } catch (IOException e) {
-            LOG.warn("Cannot delete the record of phone {}: {}", mac, e.toString());
+            storeThread.submit(() -> {
+                store.write(Map.of(rec.mac, content));
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            rec.secretsUnsaved = false;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while saving phone " + rec.mac);
+        } catch (TimeoutException | RejectedExecutionException e) {
+            throw new IOException("could not save phone " + rec.mac + ": " + e);
+        }
+    }
+
+    /** Deletes a record file on the store thread, after any write of it that is still queued. */
+    private void deleteQuietly(MacAddress mac) {
+        Runnable delete = () -> {
+            try {
+                store.delete(mac);
+            } catch (IOException e) {
+                LOG.warn("Cannot delete the record of phone {}: {}", mac, e.toString());
+            }
+        };
+        try {
+            storeThread.execute(delete);
+        } catch (RejectedExecutionException e) {
+            delete.run();
         }
     }
 

@@ -34,6 +34,8 @@ final class PhoneRecord {
     /** When the last NOTIFY was sent, or null. */
     Instant notifiedAt;
     boolean notifyPending;
+    /** A token or credentials were made and not yet handed to the store. */
+    boolean secretsUnsaved;
 
     PhoneRecord(MacAddress mac) {
         this.mac = mac;

@@ -3,7 +3,9 @@ package pnp.core.internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Reader;
-import java.io.StringWriter;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -13,10 +15,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.TreeMap;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,40 +32,254 @@ import pnp.api.PhoneSighting;
 import pnp.api.PhoneState;
 
 /**
- * Keeps each phone in {@code data/phones/<mac>.properties}. Every write goes to a temporary file that
- * is then renamed over the old one, so a kill -9 leaves either the old or the new record, never half
- * of one. Files are not forced to disk one by one (an fsync per phone capped a boot storm at ~200
- * phones/s): the page cache survives the death of the process, and only a power loss can take the
- * last changes with it.
+ * Keeps the phone inventory in one append-only journal, {@code data/phones/phones.journal}: each
+ * change of a phone appends one line with the whole record ({@code key=value} pairs, tab-separated,
+ * escaped as in a {@code .properties} file); the last line of a phone wins; a forgotten phone gets a
+ * tombstone line. A batch of changes is one append, so a boot storm costs one write a second instead
+ * of a file per phone. A kill -9 can cut only the last line short; a line without its line break is
+ * ignored when the journal is read. When dead lines outnumber live phones, the journal is rewritten
+ * (temporary file, then rename) with one line per phone.
+ *
+ * <p>The journal is not forced to disk line by line: the page cache survives the death of the process,
+ * and only a power loss can take the last second of changes with it. Records of older versions (one
+ * {@code <mac>.properties} file per phone) are read once and folded into the journal.
+ *
+ * <p>Threading: {@link #loadAll()} before anything else; then one thread at a time.
  */
 final class PhoneRecordStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PhoneRecordStore.class);
+    static final String JOURNAL = "phones.journal";
+    private static final String DELETED = "deleted=true";
+
     private final Path dir;
+    private final Path journal;
+    private final Set<MacAddress> live = new HashSet<>();
+    private long lines;
+    private FileChannel out;
 
     PhoneRecordStore(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
+        this.journal = dir.resolve(JOURNAL);
     }
 
     Path directory() {
         return dir;
     }
 
+    /** Every phone in the journal (and in older per-phone files), last state of each. */
     List<PhoneRecord> loadAll() {
-        List<PhoneRecord> records = new ArrayList<>();
+        Map<MacAddress, PhoneRecord> records = new LinkedHashMap<>();
+        List<Path> legacy = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.properties")) {
             for (Path file : files) {
-                load(file).ifPresent(records::add);
+                legacy.add(file);
+                parse(Files.newBufferedReader(file, StandardCharsets.UTF_8), file)
+                        .ifPresent(r -> records.put(r.mac, r));
             }
         } catch (IOException e) {
             LOG.error("Cannot list the phone records in {}: {}", dir, e.toString());
         }
-        return records;
+        lines = 0;
+        if (Files.exists(journal)) {
+            try {
+                byte[] all = Files.readAllBytes(journal);
+                int end = lastLineBreak(all);
+                if (end < all.length - 1) {
+                    LOG.warn("{}: ignoring an unfinished last line ({} bytes; the server stopped while writing it)",
+                            journal, all.length - 1 - end);
+                    truncate(end + 1);
+                }
+                String text = new String(all, 0, end + 1, StandardCharsets.UTF_8);
+                int lineNo = 0;
+                for (String line : text.split("\n")) {
+                    lineNo++;
+                    if (line.isEmpty()) {
+                        continue;
+                    }
+                    lines++;
+                    readLine(line, journal + ":" + lineNo, records);
+                }
+            } catch (IOException e) {
+                LOG.error("Cannot read the phone journal {}: {}", journal, e.toString());
+            }
+        }
+        live.clear();
+        live.addAll(records.keySet());
+        if (!legacy.isEmpty()) {
+            try {
+                compact(records.values());
+                for (Path file : legacy) {
+                    Files.deleteIfExists(file);
+                }
+                LOG.info("Moved {} phone record files into {}", legacy.size(), journal);
+            } catch (IOException e) {
+                LOG.error("Cannot move the phone record files into {}: {} (they stay where they are)", journal,
+                        e.toString());
+            }
+        }
+        return new ArrayList<>(records.values());
     }
 
-    private Optional<PhoneRecord> load(Path file) {
+    private static void readLine(String line, String where, Map<MacAddress, PhoneRecord> records) {
+        String text = line.replace('\t', '\n');
+        if (text.contains("\n" + DELETED)) {
+            Properties p = new Properties();
+            try {
+                p.load(new StringReader(text));
+                records.remove(new MacAddress(p.getProperty("mac")));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Skipping unreadable line {}: {}", where, e.toString());
+            }
+            return;
+        }
+        parse(new StringReader(text), where).ifPresent(r -> records.put(r.mac, r));
+    }
+
+    private static int lastLineBreak(byte[] all) {
+        for (int i = all.length - 1; i >= 0; i--) {
+            if (all[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void truncate(long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+        }
+    }
+
+    void save(PhoneRecord rec) throws IOException {
+        write(Map.of(rec.mac, format(rec)));
+    }
+
+    /** Appends records formatted earlier by {@link #format}, in one write. */
+    void write(Map<MacAddress, byte[]> batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        int size = 0;
+        for (byte[] b : batch.values()) {
+            size += b.length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        batch.values().forEach(buf::put);
+        append(buf.flip(), batch.size());
+        live.addAll(batch.keySet());
+        compactIfMostlyDead();
+    }
+
+    void delete(MacAddress mac) throws IOException {
+        String line = "mac=" + mac.value() + "\t" + DELETED + "\n";
+        append(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)), 1);
+        live.remove(mac);
+    }
+
+    private void append(ByteBuffer buf, int count) throws IOException {
+        if (out == null) {
+            out = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+        }
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
+        lines += count;
+    }
+
+    private void compactIfMostlyDead() throws IOException {
+        if (lines <= 2L * live.size() + 1000) {
+            return;
+        }
+        Map<MacAddress, PhoneRecord> records = new LinkedHashMap<>();
+        byte[] all = Files.readAllBytes(journal);
+        String text = new String(all, 0, lastLineBreak(all) + 1, StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
+            if (!line.isEmpty()) {
+                readLine(line, journal.toString(), records);
+            }
+        }
+        compact(records.values());
+    }
+
+    /** Rewrites the journal with one line per phone: temporary file, then rename. */
+    private void compact(java.util.Collection<PhoneRecord> records) throws IOException {
+        StringBuilder text = new StringBuilder(records.size() * 512);
+        for (PhoneRecord r : records) {
+            text.append(new String(format(r), StandardCharsets.UTF_8));
+        }
+        close();
+        writeAtomically(journal, text.toString().getBytes(StandardCharsets.UTF_8));
+        lines = records.size();
+        live.clear();
+        records.forEach(r -> live.add(r.mac));
+    }
+
+    void close() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.debug("Closing {}: {}", journal, e.toString());
+            }
+            out = null;
+        }
+    }
+
+    /**
+     * The record as one journal line: {@code key=value} pairs separated by tabs (values escaped as in a
+     * {@code .properties} file, so no tab or line break is left in them), ending with a line break.
+     * Cheap enough to run on the inventory thread, so that the write itself can happen elsewhere.
+     */
+    static byte[] format(PhoneRecord rec) {
+        StringBuilder p = new StringBuilder(1024);
+        put(p, "mac", rec.mac.value());
+        put(p, "firstSeen", rec.firstSeen);
+        put(p, "sightings", Long.toString(rec.sightings));
+        put(p, "profile", rec.profile);
+        put(p, "claimReason", rec.claimReason);
+        put(p, "state", rec.state.name());
+        put(p, "stateSince", rec.stateSince);
+        put(p, "reason", rec.reason);
+        put(p, "token", rec.token);
+        put(p, "httpUser", rec.httpUser);
+        put(p, "httpPassword", rec.httpPassword);
+        put(p, "revision", Long.toString(rec.revision));
+        put(p, "inputsDigest", rec.inputsDigest);
+        put(p, "downloads", Long.toString(rec.downloads));
+        put(p, "notifiedAt", rec.notifiedAt);
+        PhoneSighting s = rec.sighting;
+        if (s != null) {
+            put(p, "s.vendor", s.vendor());
+            put(p, "s.model", s.model());
+            put(p, "s.firmware", s.firmware());
+            put(p, "s.userAgent", s.userAgent());
+            put(p, "s.contactHost", s.contactHost());
+            put(p, "s.contactPort", Integer.toString(s.contactPort()));
+            put(p, "s.sourceAddress", s.sourceAddress());
+            put(p, "s.sourcePort", Integer.toString(s.sourcePort()));
+            put(p, "s.interface", s.interfaceName());
+            put(p, "s.localAddress", s.localAddress());
+            put(p, "s.multicast", Boolean.toString(s.multicast()));
+            put(p, "s.time", s.time());
+        }
+        Phone.Download d = rec.lastDownload;
+        if (d != null) {
+            put(p, "d.file", d.file());
+            put(p, "d.protocol", d.protocol());
+            put(p, "d.address", d.address());
+            put(p, "d.userAgent", d.userAgent());
+            put(p, "d.time", d.time());
+        }
+        p.setCharAt(p.length() - 1, '\n');
+        return p.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** One record from its text; {@code where} names it in the log when it cannot be read. */
+    private static Optional<PhoneRecord> parse(Reader text, Object where) {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader r = text) {
             p.load(r);
             MacAddress mac = new MacAddress(p.getProperty("mac"));
             PhoneRecord rec = new PhoneRecord(mac);
@@ -94,62 +313,9 @@ final class PhoneRecordStore {
             return Optional.of(rec);
         } catch (IOException | RuntimeException e) {
             LOG.error("Skipping unreadable phone record {}: {} (move it away or fix it; the phone is re-learnt when heard)",
-                    file, e.toString());
+                    where, e.toString());
             return Optional.empty();
         }
-    }
-
-    void save(PhoneRecord rec) throws IOException {
-        TreeMap<String, String> p = new TreeMap<>();
-        p.put("mac", rec.mac.value());
-        put(p, "firstSeen", rec.firstSeen);
-        p.put("sightings", Long.toString(rec.sightings));
-        p.put("profile", rec.profile);
-        p.put("claimReason", rec.claimReason);
-        p.put("state", rec.state.name());
-        put(p, "stateSince", rec.stateSince);
-        p.put("reason", rec.reason);
-        p.put("token", rec.token);
-        p.put("httpUser", rec.httpUser);
-        p.put("httpPassword", rec.httpPassword);
-        p.put("revision", Long.toString(rec.revision));
-        p.put("inputsDigest", rec.inputsDigest);
-        p.put("downloads", Long.toString(rec.downloads));
-        put(p, "notifiedAt", rec.notifiedAt);
-        PhoneSighting s = rec.sighting;
-        if (s != null) {
-            p.put("s.vendor", s.vendor());
-            p.put("s.model", s.model());
-            p.put("s.firmware", s.firmware());
-            p.put("s.userAgent", s.userAgent());
-            p.put("s.contactHost", s.contactHost());
-            p.put("s.contactPort", Integer.toString(s.contactPort()));
-            p.put("s.sourceAddress", s.sourceAddress());
-            p.put("s.sourcePort", Integer.toString(s.sourcePort()));
-            p.put("s.interface", s.interfaceName());
-            p.put("s.localAddress", s.localAddress());
-            p.put("s.multicast", Boolean.toString(s.multicast()));
-            put(p, "s.time", s.time());
-        }
-        Phone.Download d = rec.lastDownload;
-        if (d != null) {
-            p.put("d.file", d.file());
-            p.put("d.protocol", d.protocol());
-            p.put("d.address", d.address());
-            p.put("d.userAgent", d.userAgent());
-            put(p, "d.time", d.time());
-        }
-        Properties props = new Properties();
-        props.putAll(p);
-        StringWriter text = new StringWriter();
-        props.store(text, null);
-        // Properties.store writes a date comment first: drop it so equal records give equal files.
-        String body = text.toString().replaceFirst("^#[^\n]*\n", "");
-        writeAtomically(dir.resolve(rec.mac.value() + ".properties"), body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    void delete(MacAddress mac) throws IOException {
-        Files.deleteIfExists(dir.resolve(mac.value() + ".properties"));
     }
 
     static void writeAtomically(Path target, byte[] content) throws IOException {
@@ -165,10 +331,31 @@ final class PhoneRecordStore {
         }
     }
 
-    private static void put(TreeMap<String, String> p, String key, Instant value) {
+    private static void put(StringBuilder p, String key, Instant value) {
         if (value != null) {
-            p.put(key, value.toString());
+            put(p, key, value.toString());
         }
+    }
+
+    /** One {@code key=value} line; the value escaped as {@link Properties#load} reads it back. */
+    private static void put(StringBuilder p, String key, String value) {
+        if (value == null) {
+            return;
+        }
+        p.append(key).append('=');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> p.append("\\\\");
+                case '\n' -> p.append("\\n");
+                case '\r' -> p.append("\\r");
+                case '\t' -> p.append("\\t");
+                case '\f' -> p.append("\\f");
+                case ' ' -> p.append(i == 0 ? "\\ " : " ");
+                default -> p.append(c);
+            }
+        }
+        p.append('\t');
     }
 
     private static Instant instant(String text) {

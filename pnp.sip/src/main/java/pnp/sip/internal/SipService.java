@@ -87,7 +87,8 @@ import pnp.api.ServerStatus;
  * datagrams are parsed with the stack's parser and answered through the stack.
  *
  * <p>Threading: the multicast receiver thread and JAIN-SIP's threads call {@link #handle}; it only
- * parses, answers and hands over to the inventory, which works on its own thread.
+ * parses, answers and hands over to the inventory, which works on its own thread. NOTIFYs are built
+ * and sent on one thread of ours ({@code pnp-sip-notify}); their outcomes complete on the stack's.
  */
 @Component(service = { PhoneNotifier.class, ServerStatus.class }, configurationPid = "pnp.sip", immediate = true)
 @Designate(ocd = SipService.Config.class)
@@ -139,6 +140,11 @@ public class SipService implements PhoneNotifier, ServerStatus {
     private final AtomicLong lastPrune = new AtomicLong(System.nanoTime());
 
     private volatile Runtime runtime;
+    private final java.util.concurrent.ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pnp-sip-notify");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** The subscription a NOTIFY belongs to: the SUBSCRIBE's dialog identifiers. */
     private record Subscription(String callId, Address phone, String phoneTag, Address us, String ourTag, String contactHost,
@@ -162,8 +168,10 @@ public class SipService implements PhoneNotifier, ServerStatus {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
         runtime.stop();
+        sender.shutdown(); // what is queued still completes: "SIP stack is not listening"
+        sender.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
         pending.values().forEach(f -> f.complete(new NotifyOutcome(false, 0, "SIP listener stopped")));
         pending.clear();
     }
@@ -176,10 +184,20 @@ public class SipService implements PhoneNotifier, ServerStatus {
     @Override
     public CompletionStage<NotifyOutcome> notify(PhoneSighting to, String url, String contentType) {
         CompletableFuture<NotifyOutcome> result = new CompletableFuture<>();
+        try {
+            // Building and sending goes on our own thread: the caller (the inventory) never waits for the stack.
+            sender.execute(() -> send(result, to, url, contentType));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.complete(new NotifyOutcome(false, 0, "SIP listener stopped"));
+        }
+        return result;
+    }
+
+    private void send(CompletableFuture<NotifyOutcome> result, PhoneSighting to, String url, String contentType) {
         Runtime rt = runtime;
         if (rt.provider == null) {
             result.complete(new NotifyOutcome(false, 0, "SIP stack is not listening: " + rt.stackProblem));
-            return result;
+            return;
         }
         try {
             Request notify = rt.notifyRequest(to, url, contentType);
@@ -189,7 +207,6 @@ public class SipService implements PhoneNotifier, ServerStatus {
         } catch (Exception e) {
             result.complete(new NotifyOutcome(false, 0, "cannot send NOTIFY: " + e));
         }
-        return result;
     }
 
     /**
@@ -664,17 +681,10 @@ public class SipService implements PhoneNotifier, ServerStatus {
             if (Request.ACK.equals(request.getMethod())) {
                 return;
             }
-            // Unicast requests get a server transaction: the stack answers retransmissions itself.
+            // Answered statelessly, as on the group socket: a retransmission is recognised by its Call-ID,
+            // CSeq and source (recentRequests) and answered again. A server transaction per phone would
+            // cost a Timer J of 32 s each in a boot storm and drop retransmissions that overtake the answer.
             ServerTransaction transaction = event.getServerTransaction();
-            try {
-                if (transaction == null) {
-                    transaction = provider.getNewServerTransaction(request);
-                }
-            } catch (javax.sip.TransactionAlreadyExistsException e) {
-                return; // a retransmission the stack is already answering
-            } catch (javax.sip.TransactionUnavailableException e) {
-                transaction = null; // e.g. no Max-Forwards: phones are answered statelessly all the same
-            }
             handle(this, request, null, transaction, source, port, "", address, false);
         }
 

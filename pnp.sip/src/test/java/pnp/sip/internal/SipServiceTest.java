@@ -79,7 +79,7 @@ class SipServiceTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         service.deactivate();
         phone.close();
     }
