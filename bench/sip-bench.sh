@@ -162,6 +162,9 @@ inner() {
   fi
   echo "$((c1 - c0)) $TCK $c1" >"$WORK/ours.cpu"
   awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$JPID/status" >"$WORK/ours.hwm"
+  if [ "${SIP_BENCH_HISTO:-0}" = 1 ]; then   # what the heap holds with every phone known
+    timeout 60 jcmd "$JPID" GC.class_histogram 2>/dev/null | head -25 >"$WORK/ours.histo" || true
+  fi
   sleep 1
   "$ROOT/bench/phone-states.sh" "$WORK/home/data/phones/phones.journal" \
     | awk '$1 == "NOTIFIED" { n = $2 } END { print n + 0 }' >"$WORK/ours.notified" || true
@@ -275,6 +278,11 @@ O_NOTIFIED=$(cat "$WORK/ours.notified" 2>/dev/null || echo "?")
 cpu_s() { awk -v t="$1" -v h="$TCK" 'BEGIN { printf "%.2f", t / h }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
+if [ -s "$WORK/ours.histo" ]; then
+  echo
+  echo "Heap of our JVM after the run (jcmd GC.class_histogram, largest classes):"
+  cat "$WORK/ours.histo"
+fi
 echo
 echo "Threads of our JVM by CPU during the measured run (seconds):"
 join -j1 <(sort -k1,1 "$WORK/threads.0") <(sort -k1,1 "$WORK/threads.1") 2>/dev/null \

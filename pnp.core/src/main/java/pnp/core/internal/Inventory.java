@@ -158,7 +158,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     private final Map<MacAddress, Served> servedByMac = new ConcurrentHashMap<>();
     private final Map<String, Served> servedByToken = new ConcurrentHashMap<>();
     private final Map<String, Set<MacAddress>> phoneFileNames = new ConcurrentHashMap<>();
-    private final Map<String, Found> commonFiles = new ConcurrentHashMap<>();
+    private final Map<String, Served.Kept> commonFiles = new ConcurrentHashMap<>();
     private final Set<MacAddress> dirty = new LinkedHashSet<>();
     private final List<ServerStatus> servers = new CopyOnWriteArrayList<>();
 
@@ -376,9 +376,9 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             if (c.httpOnlyToSubscriber() && !from.equals(served.subscriber())) {
                 return new NotFound("phone " + served.mac() + " is only served to " + served.subscriber());
             }
-            for (Found f : served.files()) {
-                if (f.file().answersTo(key)) {
-                    return f;
+            for (Served.Kept f : served.files()) {
+                if (f.answersTo(key)) {
+                    return f.found();
                 }
             }
             return new NotFound("phone " + served.mac() + " has no file " + name);
@@ -398,9 +398,9 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                 match = servedByMac.get(owners.iterator().next());
             }
             if (match != null) {
-                for (Found f : match.files()) {
-                    if (f.file().answersTo(key)) {
-                        return f;
+                for (Served.Kept f : match.files()) {
+                    if (f.answersTo(key)) {
+                        return f.found();
                     }
                 }
             }
@@ -408,8 +408,8 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                 return new NotFound(name + " belongs to a phone at another address than " + from);
             }
         }
-        Found common = commonFiles.get(key);
-        return common != null ? common : new NotFound("no phone or vendor has a file " + name);
+        Served.Kept common = commonFiles.get(key);
+        return common != null ? common.found() : new NotFound("no phone or vendor has a file " + name);
     }
 
     @Override
@@ -818,31 +818,30 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     private void publish(PhoneRecord rec, Rendering rendering, Credentials credentials) {
         Served old = servedByMac.get(rec.mac);
         Instant now = Instant.now();
-        List<Found> files = new ArrayList<>();
+        List<Served.Kept> files = new ArrayList<>();
         for (ProvisioningFile f : rendering.files()) {
             String etag = etag(f);
             Instant modified = now;
             if (old != null) {
-                for (Found o : old.files()) {
-                    if (o.file().name().equals(f.name()) && o.etag().equals(etag)) {
-                        modified = o.lastModified();
+                for (Served.Kept o : old.files()) {
+                    if (o.shell().name().equals(f.name()) && o.etag().equals(etag)) {
+                        modified = o.modified();
                     }
                 }
             }
             boolean phoneFile = f.scope() == ProvisioningFile.Scope.PHONE;
-            Found found = new Found(phoneFile ? rec.mac : null, f, etag, modified, phoneFile ? credentials : null);
-            files.add(found);
+            files.add(Served.Kept.of(phoneFile ? rec.mac : null, f, etag, modified, phoneFile ? credentials : null));
         }
         Served served = new Served(rec.mac, rec.token, List.copyOf(files), rec.sighting.sourceAddress());
         unpublish(rec.mac);
         servedByMac.put(rec.mac, served);
         servedByToken.put(rec.token, served);
-        for (Found f : files) {
-            if (f.file().scope() == ProvisioningFile.Scope.COMMON) {
-                commonFiles.put(f.file().name().toLowerCase(Locale.ROOT), f);
+        for (Served.Kept f : files) {
+            if (f.shell().scope() == ProvisioningFile.Scope.COMMON) {
+                commonFiles.put(f.shell().name().toLowerCase(Locale.ROOT), f);
                 continue;
             }
-            for (String name : names(f.file())) {
+            for (String name : names(f.shell())) {
                 phoneFileNames.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet()).add(rec.mac);
             }
         }
@@ -854,9 +853,9 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             return;
         }
         servedByToken.remove(old.token());
-        for (Found f : old.files()) {
-            if (f.file().scope() == ProvisioningFile.Scope.PHONE) {
-                for (String name : names(f.file())) {
+        for (Served.Kept f : old.files()) {
+            if (f.shell().scope() == ProvisioningFile.Scope.PHONE) {
+                for (String name : names(f.shell())) {
                     Set<MacAddress> owners = phoneFileNames.get(name);
                     if (owners != null) {
                         owners.remove(mac);

@@ -1,8 +1,15 @@
 package pnp.core.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
 import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 import pnp.api.MacAddress;
+import pnp.api.ProvisioningFile;
+import pnp.api.ProvisioningFiles.Credentials;
 import pnp.api.ProvisioningFiles.Found;
 
 /**
@@ -13,5 +20,74 @@ import pnp.api.ProvisioningFiles.Found;
  * @param files its files (phone and common)
  * @param subscriber the address its SUBSCRIBE came from, for servers that only answer that address
  */
-record Served(MacAddress mac, String token, List<Found> files, String subscriber) {
+record Served(MacAddress mac, String token, List<Kept> files, String subscriber) {
+
+    /**
+     * One generated file as the inventory keeps it between render and download: deflated (a
+     * configuration file shrinks five- to tenfold, which is most of the heap with ten thousand
+     * phones) and inflated again for each download.
+     *
+     * @param shell the file's name, aliases, type and scope, without content
+     */
+    record Kept(MacAddress mac, ProvisioningFile shell, byte[] deflated, int length, String etag, Instant modified,
+            Credentials credentials) {
+
+        static Kept of(MacAddress mac, ProvisioningFile file, String etag, Instant modified, Credentials credentials) {
+            byte[] content = file.content();
+            ProvisioningFile shell = new ProvisioningFile(file.name(), file.aliases(), new byte[0], file.contentType(),
+                    file.scope());
+            return new Kept(mac, shell, deflate(content), content.length, etag, modified, credentials);
+        }
+
+        /** The file as servers get it, content included. */
+        Found found() {
+            ProvisioningFile file = new ProvisioningFile(shell.name(), shell.aliases(), inflate(deflated, length),
+                    shell.contentType(), shell.scope());
+            return new Found(mac, file, etag, modified, credentials);
+        }
+
+        boolean answersTo(String requested) {
+            return shell.answersTo(requested);
+        }
+
+        private static byte[] deflate(byte[] content) {
+            Deflater d = new Deflater(Deflater.BEST_SPEED);
+            try {
+                d.setInput(content);
+                d.finish();
+                ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, content.length / 4));
+                byte[] buf = new byte[4096];
+                while (!d.finished()) {
+                    out.write(buf, 0, d.deflate(buf));
+                }
+                return out.toByteArray();
+            } finally {
+                d.end();
+            }
+        }
+
+        private static byte[] inflate(byte[] deflated, int length) {
+            Inflater i = new Inflater();
+            try {
+                i.setInput(deflated);
+                byte[] content = new byte[length];
+                int n = 0;
+                while (n < length && !i.finished()) {
+                    int got = i.inflate(content, n, length - n);
+                    if (got == 0 && (i.needsInput() || i.needsDictionary())) {
+                        break;
+                    }
+                    n += got;
+                }
+                if (n != length) {
+                    throw new IllegalStateException("kept file inflated to " + n + " of " + length + " bytes");
+                }
+                return content;
+            } catch (DataFormatException e) {
+                throw new IllegalStateException("kept file is corrupt: " + e.getMessage(), e);
+            } finally {
+                i.end();
+            }
+        }
+    }
 }

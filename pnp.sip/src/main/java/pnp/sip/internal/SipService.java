@@ -146,9 +146,12 @@ public class SipService implements PhoneNotifier, ServerStatus {
         return t;
     });
 
-    /** The subscription a NOTIFY belongs to: the SUBSCRIBE's dialog identifiers. */
-    private record Subscription(String callId, Address phone, String phoneTag, Address us, String ourTag, String contactHost,
-            int contactPort) {
+    /**
+     * The subscription a NOTIFY belongs to: the SUBSCRIBE's dialog identifiers, addresses kept as text
+     * (a parsed JAIN-SIP address is a graph of a dozen objects; ten thousand phones add up).
+     */
+    private record Subscription(String callId, String phone, String phoneTag, String us, String ourTag,
+            String contactHost, int contactPort) {
     }
 
     @Activate
@@ -269,7 +272,8 @@ public class SipService implements PhoneNotifier, ServerStatus {
         MacAddress mac = sub.mac().get();
         FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
         ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
-        subscriptions.put(mac, new Subscription(callId.getCallId(), from.getAddress(), from.getTag(), to.getAddress(),
+        subscriptions.put(mac, new Subscription(callId.getCallId(), from.getAddress().toString(), from.getTag(),
+                to.getAddress().toString(),
                 ourTag, sub.contactHost(), sub.contactPort()));
         String advertised = rt.config.advertisedHost();
         inventory.sighted(new PhoneSighting(mac, sub.vendor(), sub.model(), sub.firmware(), sub.userAgent(),
@@ -628,9 +632,9 @@ public class SipService implements PhoneNotifier, ServerStatus {
             SipURI target = addresses.createSipURI(null, to.contactHost());
             target.setPort(to.contactPort());
             String callId = sub != null ? sub.callId() : provider.getNewCallId().getCallId();
-            Address fromAddress = sub != null ? sub.us() : addresses.createAddress(ourUri());
+            Address fromAddress = sub != null ? addresses.createAddress(sub.us()) : addresses.createAddress(ourUri());
             String fromTag = sub != null ? sub.ourTag() : Long.toHexString(tags.incrementAndGet());
-            Address toAddress = sub != null ? sub.phone() : addresses.createAddress(target);
+            Address toAddress = sub != null ? addresses.createAddress(sub.phone()) : addresses.createAddress(target);
             ViaHeader via = headers.createViaHeader(address, config.port(), ListeningPoint.UDP, null);
             via.setRPort();
             List<ViaHeader> vias = new ArrayList<>();
