@@ -118,7 +118,7 @@ inner() {
   stop_all
 
   # ---- ours ----
-  (cd "$WORK/home" && exec java ${PNP_JAVA_OPTS:-} -jar "$WORK/pnp-server.jar" </dev/null >"$WORK/home/out.log" 2>&1) &
+  (cd "$WORK/home" && exec java ${PNP_JAVA_OPTS-$(cat "$ROOT/jvm.options")} -jar "$WORK/pnp-server.jar" </dev/null >"$WORK/home/out.log" 2>&1) &
   OURS=$!; PIDS+=("$OURS")
   JPID="$OURS"   # the subshell execs java
   local expected=$((PHONES + WARMUP)) n=0

@@ -3,7 +3,9 @@
 # after start; median of N runs (default 5), each in a fresh home, inside a throwaway loopback-only
 # network namespace (nothing joins a group on a real interface). Needs root (unshare). Not a test.
 set -euo pipefail
-jar="$(cd "$(dirname "$0")/.." && pwd)/pnp.dist/target/pnp-server.jar"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+jar="$root/pnp.dist/target/pnp-server.jar"
+opts="${PNP_JAVA_OPTS-$(cat "$root/jvm.options")}"   # the JVM options ./run uses
 runs="${1:-5}"
 [ -f "$jar" ] || { echo "build first: mvn -B install -DskipTests" >&2; exit 1; }
 one() {
@@ -11,7 +13,7 @@ one() {
     ip link set lo up; ip link set lo multicast on; ip route add 224.0.0.0/4 dev lo src 127.0.0.1
     home=$(mktemp -d); cd "$home"
     start=$(date +%s%N)
-    java -jar "$1" </dev/null >out.log 2>&1 & pid=$!
+    java $2 -jar "$1" </dev/null >out.log 2>&1 & pid=$!
     trap "kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf $home" EXIT
     for i in $(seq 1 400); do
       pw=$(sed -n "s/.*generated credentials user .admin. password .\([^'"'"']*\)..*/\1/p" out.log | head -1)
@@ -22,7 +24,7 @@ one() {
       fi
       sleep 0.025
     done
-    echo "timeout" >&2; exit 1' _ "$jar"
+    echo "timeout" >&2; exit 1' _ "$jar" "$opts"
 }
 ms=(); rss=()
 for i in $(seq 1 "$runs"); do read -r m r < <(one); ms+=("$m"); rss+=("$r"); echo "run $i: ${m} ms to console 200, RSS ${r} MB"; done
