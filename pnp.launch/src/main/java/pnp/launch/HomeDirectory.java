@@ -16,10 +16,13 @@ import org.osgi.framework.BundleContext;
  * {@code data/} holds all persistent state and {@code deploy/} is watched for bundles and
  * configuration files. Because {@code BundleContext.getProperty} falls back to system properties,
  * setting these as system properties is how Config Admin and FileInstall learn the absolute paths.
+ * Then Config Admin's store is repaired from a crash in the middle of a write
+ * ({@link ConfigStoreRepair}), before Config Admin reads it.
  */
 public final class HomeDirectory implements BundleActivator {
 
     public static final String HOME = "pnp.home";
+    static final String CONFIG_DIR = "felix.cm.dir";
 
     /** Tells bnd's launcher to run this right after the framework is initialised, before bundles start. */
     public static final String IMMEDIATE = "AFTER_FRAMEWORK_INIT";
@@ -35,6 +38,15 @@ public final class HomeDirectory implements BundleActivator {
             }
         }
         System.setProperty(HOME, home.toString());
+        Path store = Path.of(context.getProperty(CONFIG_DIR));
+        try {
+            for (String done : ConfigStoreRepair.repair(store)) {
+                System.out.println("pnp.launch: Config Admin store " + store + ": " + done);
+            }
+        } catch (IOException e) {
+            System.err.println("pnp.launch: cannot check the Config Admin store " + store
+                    + " for writes a crash interrupted: " + e);
+        }
     }
 
     @Override
@@ -45,7 +57,7 @@ public final class HomeDirectory implements BundleActivator {
     /** Which property points where, for a given home. */
     static Map<String, Path> layout(Path home) {
         return Map.of(
-                "felix.cm.dir", home.resolve("data").resolve("config"),
+                CONFIG_DIR, home.resolve("data").resolve("config"),
                 "felix.fileinstall.dir", home.resolve("deploy"),
                 "pnp.data", home.resolve("data"));
     }

@@ -148,6 +148,11 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         return t;
     });
     private final List<ProfileRef> profiles = new CopyOnWriteArrayList<>();
+    /**
+     * Vendors whose profile has registered since the start. A phone whose profile is among them but
+     * gone has lost it (the bundle left): that is not "still arriving", the start-up grace does not apply.
+     */
+    private final Set<String> vendorsArrived = ConcurrentHashMap.newKeySet();
     private final Map<MacAddress, PhoneRecord> records = new ConcurrentHashMap<>();
     private final Map<MacAddress, Phone> snapshots = new ConcurrentHashMap<>();
     /** Assignments by configuration PID, and which PID assigns each MAC. Worker thread only. */
@@ -212,6 +217,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             policyOption = ReferencePolicyOption.GREEDY)
     void addProfile(VendorProfile profile, Map<String, Object> props) {
         ProfileRef ref = ProfileRef.of(profile, props);
+        vendorsArrived.add(ref.vendor());
         profiles.add(ref);
         profiles.sort(ProfileRef.BEST_FIRST);
         LOG.info("Vendor profile {} arrived (ranking {}); offering it the phones", ref.vendor(), ref.ranking());
@@ -480,7 +486,8 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         Assignment assignment = assignments.get(rec.mac);
         Optional<ProfileChoice> choice = choose(rec);
         boolean settling = now.isBefore(settledAt);
-        if (settling && (choice.isEmpty() || assignment == null) && rec.state.compareTo(PhoneState.ASSIGNED) >= 0
+        boolean profileMayArrive = choice.isEmpty() && !vendorsArrived.contains(rec.profile);
+        if (settling && (profileMayArrive || assignment == null) && rec.state.compareTo(PhoneState.ASSIGNED) >= 0
                 && rec.state != PhoneState.FAILED) {
             return; // its profile or assignment has not arrived yet since the start
         }
