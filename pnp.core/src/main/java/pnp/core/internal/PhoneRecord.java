@@ -34,6 +34,8 @@ final class PhoneRecord {
     /** When the last NOTIFY was sent, or null. */
     Instant notifiedAt;
     boolean notifyPending;
+    /** The files changed while a NOTIFY was pending: send another once it is answered or failed. */
+    boolean notifyAgain;
 
     PhoneRecord(MacAddress mac) {
         this.mac = mac;
