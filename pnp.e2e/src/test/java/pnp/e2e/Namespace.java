@@ -60,6 +60,22 @@ final class Namespace {
         return p;
     }
 
+    /**
+     * Ends whatever still runs in the named network namespaces (made by a test with {@code ip netns add}) and
+     * deletes them; for after a script that may have been killed before its own clean-up. Quiet when they are
+     * already gone.
+     */
+    static void deleteNetns(String... names) throws IOException, InterruptedException {
+        for (String name : names) {
+            Process p = new ProcessBuilder("sh", "-c", "ip netns pids \"$1\" 2>/dev/null | xargs -r kill -9; "
+                    + "ip netns del \"$1\" 2>/dev/null; true", "sh", name).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
     /** Runs the script, bounded in time; returns what it printed. */
     static String run(Path dir, String script, long timeoutSeconds) throws IOException, InterruptedException {
         Path file = dir.resolve("scenario.sh");
