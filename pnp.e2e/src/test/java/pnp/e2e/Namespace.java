@@ -74,11 +74,47 @@ final class Namespace {
         return p;
     }
 
+    /**
+     * Ends whatever still runs in the named network namespaces (made by a test with {@code ip netns add}) and
+     * deletes them; for after a script that may have been killed before its own clean-up. Quiet when they are
+     * already gone.
+     */
+    static void deleteNetns(String... names) throws IOException, InterruptedException {
+        for (String name : names) {
+            Process p = new ProcessBuilder("sh", "-c", "ip netns pids \"$1\" 2>/dev/null | xargs -r kill -9; "
+                    + "ip netns del \"$1\" 2>/dev/null; true", "sh", name).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Shell functions every scenario has, reading the server's inventory journal (last line of a phone
+     * wins, tombstones remove it): {@code phones_in JOURNAL [STATE]} prints how many phones are known
+     * (in that state); {@code phone_state JOURNAL MAC} prints one phone's state.
+     */
+    static final String JOURNAL_FUNCTIONS = """
+            phones_in() {
+              [ -f "$1" ] || { echo 0; return; }
+              awk -F'\t' -v want="${2:-}" '{ m = ""; s = ""
+                  for (i = 1; i <= NF; i++) { if ($i ~ /^mac=/) m = substr($i, 5); else if ($i ~ /^state=/) s = substr($i, 7);
+                    else if ($i == "deleted=true") s = "-" }
+                  if (m != "") last[m] = s }
+                END { n = 0; for (k in last) if (last[k] != "-" && (want == "" || last[k] == want)) n++; print n }' "$1"
+            }
+            phone_state() {
+              [ -f "$1" ] || return 0
+              grep "^mac=$2$(printf '\t')" "$1" | tail -1 | tr '\t' '\n' | sed -n 's/^state=//p'
+            }
+            """;
+
     /** Runs the script, bounded in time; returns what it printed. */
     static String run(Path dir, String script, long timeoutSeconds) throws IOException, InterruptedException {
         Path file = dir.resolve("scenario.sh");
         Files.writeString(file, "set -u\nip link set lo up\nip link set lo multicast on\n"
-                + "ip route add 224.0.0.0/4 dev lo src 127.0.0.1\n" + script);
+                + "ip route add 224.0.0.0/4 dev lo src 127.0.0.1\n" + JOURNAL_FUNCTIONS + script);
         Process p = new ProcessBuilder("timeout", "-k", "5", Long.toString(timeoutSeconds), "unshare", "--net", "bash",
                 file.toString()).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("scenario.out").toFile()).start();

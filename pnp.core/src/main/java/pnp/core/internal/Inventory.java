@@ -202,6 +202,8 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     @Deactivate
     void deactivate() throws InterruptedException {
         worker.execute(this::flush);
+        // the start-up grace's delayed re-dispatch must not hold the stop back up to 10 s
+        ((ScheduledThreadPoolExecutor) worker).setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         worker.shutdown();
         boolean stopped = worker.awaitTermination(10, TimeUnit.SECONDS);
         storeThread.execute(store::close);
@@ -550,9 +552,17 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             post(PhoneEvents.ASSIGNED, rec);
         }
         markDirty(rec);
-        if (forceNotify || !served || changed) {
-            sendNotify(rec, rendering);
+        if (!(forceNotify || !served || changed)) {
+            return;
         }
+        if (rec.notifyPending) {
+            // One NOTIFY is still on its way (retransmitted until answered, up to 32 s): a second would carry
+            // the same dialog and CSeq. It points at the files just published; if they changed (or a new one
+            // was asked for), notify again once it is over.
+            rec.notifyAgain |= changed || forceNotify;
+            return;
+        }
+        sendNotify(rec, rendering);
     }
 
     private Rendering render(PhoneRecord rec, ProfileRef ref, Assignment a) throws IOException {
@@ -623,6 +633,11 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                 rec.state(PhoneState.NOTIFIED, "NOTIFY answered " + outcome.detail(), now);
                 post(PhoneEvents.NOTIFIED, rec);
             }
+        } else if (rec.downloads > 0) {
+            // It fetched its files since this NOTIFY went out, so it had the URL: only its 200 got lost (or
+            // it rebooted before the retransmission it would have answered). Keep DOWNLOADED/PROVISIONED.
+            LOG.info("Phone {} at {}: NOTIFY not answered ({}), but the phone has downloaded its files since",
+                    mac, rec.sighting.contactHost(), failure != null ? failure.toString() : outcome.detail());
         } else {
             String why = failure != null ? failure.toString() : outcome.detail();
             rec.state(PhoneState.FAILED, "NOTIFY failed: " + why, now);
@@ -630,6 +645,10 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             post(PhoneEvents.FAILED, rec);
         }
         markDirty(rec);
+        if (rec.notifyAgain) {
+            rec.notifyAgain = false;
+            dispatch(rec, true);
+        }
     }
 
     private void onDownload(MacAddress mac, Phone.Download d) {

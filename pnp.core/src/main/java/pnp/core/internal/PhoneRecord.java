@@ -36,6 +36,8 @@ final class PhoneRecord {
     boolean notifyPending;
     /** A token or credentials were made and not yet handed to the store. */
     boolean secretsUnsaved;
+    /** The files changed while a NOTIFY was pending: send another once it is answered or failed. */
+    boolean notifyAgain;
 
     PhoneRecord(MacAddress mac) {
         this.mac = mac;

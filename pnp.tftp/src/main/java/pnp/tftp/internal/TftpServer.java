@@ -140,6 +140,7 @@ final class TftpServer implements AutoCloseable {
         }
         Transfer running = byPeer.get(from);
         if (running != null && !running.acknowledged && running.name.equals(name)) {
+            running.clientWaiting();
             LOG.debug("TFTP: repeated request for {} from {} ignored, its transfer is running", name, from);
             return;
         }
@@ -196,8 +197,8 @@ final class TftpServer implements AutoCloseable {
     void ended(Transfer transfer) {
         byPeer.remove(transfer.peer, transfer);
         release(transfer.peer.getAddress());
-        if (transfer.complete()) {
-            LOG.debug("TFTP: sent {} to {}", transfer.name, transfer.peer);
+        if (transfer.complete() || transfer.presumedDelivered()) {
+            LOG.debug("TFTP: sent {} to {} ({})", transfer.name, transfer.peer, transfer.ending());
             try {
                 transfer.delivered.run();
             } catch (RuntimeException e) {

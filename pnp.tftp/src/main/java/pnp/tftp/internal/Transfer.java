@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
  * the OACK, or every block from the oldest unacknowledged one (go-back-N), at most {@code retries} times in a
  * row, with the interval doubling while the client stays silent (see {@link #backoff()}). Block numbers are counted in a {@code long} and put on the wire modulo 65536 (they wrap to 0).
  *
+ * <p>The final ACK may be lost: the client has its file and is gone, and nobody answers the resent last block
+ * (RFC 1350: "the transfer may still have been completed successfully"). A transfer given up with every block
+ * but the last acknowledged, whose client showed no sign of still waiting after the last block was last sent
+ * (no repeated ACK of the block before it, no repeated RRQ), is therefore {@link #presumedDelivered()}: a
+ * client that lacked the block would have repeated itself on its own timer.
+ *
  * <p>Netascii is encoded on the fly (LF → CR LF, CR → CR NUL); to resend a block the encoder state at the
  * start of every block in the window is kept in a ring.
  *
@@ -33,6 +39,8 @@ final class Transfer {
     final Runnable delivered;
     /** Set once the client acknowledged anything: a repeated RRQ after that is a new request. */
     volatile boolean acknowledged;
+    /** The client showed it still waits for data (repeated RRQ or ACK) since the last block was last sent. */
+    private volatile boolean waitingSinceLastBlock;
     /** When the next timeout fires ({@link System#nanoTime()} scale). */
     long deadline;
     /** This transfer's index in its event loop's list. */
@@ -57,6 +65,7 @@ final class Transfer {
     private long next = 1;
     private int retries;
     private boolean complete;
+    private boolean presumed;
     private String ending = "running";
 
     Transfer(DatagramChannel channel, InetSocketAddress peer, String name, byte[] content, boolean netascii,
@@ -142,7 +151,11 @@ final class Transfer {
         }
         long acked = base - 1;
         int advance = (block - (int) acked) & 0xffff;
-        if (advance == 0 || advance > next - 1 - acked) {
+        if (advance == 0) {
+            clientWaiting();
+            return false;
+        }
+        if (advance > next - 1 - acked) {
             return false;
         }
         base = acked + advance + 1;
@@ -165,7 +178,9 @@ final class Transfer {
      */
     boolean onTimeout(ByteBuffer out, long now) throws IOException {
         if (++retries > maxRetries) {
-            ending = "no answer after " + maxRetries + " retries";
+            presumed = oack == null && base == lastBlock && next > lastBlock && !waitingSinceLastBlock;
+            ending = presumed ? "final ACK not heard after " + maxRetries + " retries, client quiet: presumed delivered"
+                    : "no answer after " + maxRetries + " retries";
             return true;
         }
         if (oack != null) {
@@ -195,6 +210,22 @@ final class Transfer {
         return complete;
     }
 
+    /**
+     * Whether the transfer was given up for want of the final ACK alone, from a client that had gone quiet: it
+     * most likely has the file (see the class comment).
+     */
+    boolean presumedDelivered() {
+        return presumed;
+    }
+
+    /**
+     * Notes that the client still waits for data: it repeated its ACK, or (from the request port, any thread) its
+     * RRQ. After the last block went out, this keeps the transfer from being {@link #presumedDelivered()}.
+     */
+    void clientWaiting() {
+        waitingSinceLastBlock = true;
+    }
+
     /** Why the transfer ended, for the log. */
     String ending() {
         return ending;
@@ -213,6 +244,9 @@ final class Transfer {
     }
 
     private void sendBlock(long block, ByteBuffer out) throws IOException {
+        if (block == lastBlock) {
+            waitingSinceLastBlock = false;
+        }
         long offset = (block - 1) * blockSize;
         int length = (int) Math.min(blockSize, size - offset);
         out.clear();

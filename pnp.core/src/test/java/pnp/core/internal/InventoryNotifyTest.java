@@ -1,0 +1,188 @@
+package pnp.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+
+import pnp.api.Claim;
+import pnp.api.MacAddress;
+import pnp.api.PhoneNotifier;
+import pnp.api.PhoneNotifier.NotifyOutcome;
+import pnp.api.PhoneSighting;
+import pnp.api.PhoneState;
+import pnp.api.ProvisioningFile;
+import pnp.api.ProvisioningFiles;
+import pnp.api.RenderRequest;
+import pnp.api.Rendering;
+import pnp.api.VendorProfile;
+import pnp.api.VendorProfileService;
+
+/**
+ * The inventory's NOTIFY bookkeeping when the network loses packets: a NOTIFY stays pending for seconds
+ * (retransmitted until answered, 32 s at most), and the phone's 200 may never arrive although the phone
+ * got the NOTIFY and downloaded its files. The inventory is built directly, with a fake profile and a fake
+ * notifier whose answers the test gives.
+ */
+class InventoryNotifyTest {
+
+    static final MacAddress MAC = MacAddress.parse("808287e2e001").orElseThrow();
+    static final MacAddress OTHER = MacAddress.parse("808287e2e0ff").orElseThrow();
+
+    @TempDir
+    Path dir;
+
+    final List<CompletableFuture<NotifyOutcome>> notifies = new CopyOnWriteArrayList<>();
+    Inventory inventory;
+    Inventory.Config config;
+
+    @BeforeEach
+    void start() throws Exception {
+        config = defaults();
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { BundleContext.class },
+                (proxy, method, args) -> method.getName().equals("getProperty") && "pnp.data".equals(args[0])
+                        ? dir.toString() : null);
+        inventory = new Inventory();
+        inventory.activate(context, config);
+        inventory.addProfile(new Profile(), Map.of(VendorProfileService.VENDOR, "Test"));
+        inventory.setNotifier(new PhoneNotifier() {
+            @Override
+            public CompletionStage<NotifyOutcome> notify(PhoneSighting to, String url, String contentType) {
+                CompletableFuture<NotifyOutcome> f = new CompletableFuture<>();
+                notifies.add(f);
+                return f;
+            }
+        });
+        assign("pnp.phone~a", MAC, "pw-1");
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        inventory.deactivate();
+    }
+
+    @Test
+    void redispatchWhileANotifyIsPendingSendsNoSecond() throws Exception {
+        inventory.sighted(sighting());
+        await(() -> notifies.size() == 1, "first NOTIFY");
+        inventory.modified(config); // re-dispatches every phone, as the end of the start-up grace does
+        barrier();
+        assertEquals(1, notifies.size(), "no second NOTIFY in the same dialog while the first is pending");
+        notifies.get(0).complete(new NotifyOutcome(true, 200, "200 OK"));
+        await(() -> state() == PhoneState.NOTIFIED, "answered");
+        barrier();
+        assertEquals(1, notifies.size());
+    }
+
+    @Test
+    void changeWhileANotifyIsPendingIsNotifiedOnceItIsOver() throws Exception {
+        inventory.sighted(sighting());
+        await(() -> notifies.size() == 1, "first NOTIFY");
+        assign("pnp.phone~a", MAC, "pw-2");
+        barrier();
+        assertEquals(1, notifies.size(), "the new files wait for the pending NOTIFY");
+        notifies.get(0).complete(new NotifyOutcome(true, 200, "200 OK"));
+        await(() -> notifies.size() == 2, "then one NOTIFY for the changed files");
+    }
+
+    @Test
+    void unansweredNotifyAfterTheDownloadsKeepsTheStateProvisioned() throws Exception {
+        inventory.sighted(sighting());
+        await(() -> notifies.size() == 1, "first NOTIFY");
+        // the phone got the NOTIFY, its 200 was lost; it downloads, reboots, downloads again
+        InetAddress phone = InetAddress.getByName("10.200.0.21");
+        for (int i = 0; i < 2; i++) {
+            ProvisioningFiles.Lookup found = inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp");
+            inventory.downloaded(assertInstanceOf(ProvisioningFiles.Found.class, found), phone, "tftp", "");
+        }
+        await(() -> state() == PhoneState.PROVISIONED, "two downloads");
+        notifies.get(0).complete(new NotifyOutcome(false, 0, "no answer (timeout)"));
+        barrier();
+        assertEquals(PhoneState.PROVISIONED, state(), "a phone that downloaded had the NOTIFY");
+    }
+
+    @Test
+    void unansweredNotifyWithoutDownloadFails() throws Exception {
+        inventory.sighted(sighting());
+        await(() -> notifies.size() == 1, "first NOTIFY");
+        notifies.get(0).complete(new NotifyOutcome(false, 0, "no answer (timeout)"));
+        await(() -> state() == PhoneState.FAILED, "failed");
+    }
+
+    private PhoneState state() {
+        return inventory.phone(MAC).map(p -> p.state()).orElse(null);
+    }
+
+    private void assign(String pid, MacAddress mac, String password) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("mac", mac.value());
+        p.put("extension", "201");
+        p.put("password", password);
+        inventory.updated(pid, p);
+    }
+
+    /** Waits until the inventory's worker has done everything asked of it so far (it works in order). */
+    private void barrier() throws InterruptedException {
+        String pid = "pnp.phone~barrier" + System.nanoTime();
+        assign(pid, OTHER, "x");
+        await(() -> inventory.phone(OTHER).isPresent(), "worker caught up");
+        inventory.deleted(pid);
+        await(() -> inventory.phone(OTHER).isEmpty(), "worker caught up");
+    }
+
+    private static PhoneSighting sighting() {
+        return new PhoneSighting(MAC, "ATCOM", "A41", "2.6", "ATCOM A41 2.6", "10.200.0.21", 5060, "10.200.0.21",
+                5060, "vs", "10.200.0.1", true, Instant.now());
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(25);
+        }
+        assertTrue(condition.getAsBoolean(), what);
+    }
+
+    private static Inventory.Config defaults() {
+        return (Inventory.Config) Proxy.newProxyInstance(InventoryNotifyTest.class.getClassLoader(),
+                new Class<?>[] { Inventory.Config.class }, (proxy, method, args) -> method.getDefaultValue());
+    }
+
+    /** Claims every phone; one phone file whose content follows the password. */
+    static final class Profile implements VendorProfile {
+        @Override
+        public Claim claim(PhoneSighting phone) {
+            return Claim.mine("test");
+        }
+
+        @Override
+        public Claim claim(MacAddress mac) {
+            return Claim.mine("test");
+        }
+
+        @Override
+        public Rendering render(RenderRequest request) {
+            byte[] content = ("password=" + request.assignment().password() + "\n").getBytes(StandardCharsets.UTF_8);
+            return new Rendering(List.of(ProvisioningFile.phone(request.assignment().mac().value() + ".cfg", content,
+                    "text/plain")), "tftp://10.200.0.1", Rendering.APPLICATION_URL);
+        }
+    }
+}
