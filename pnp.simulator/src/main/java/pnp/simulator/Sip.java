@@ -135,7 +135,19 @@ final class Sip {
     }
 
     private static boolean isLiteralAddress(String host) {
-        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":");
+        if (host.indexOf(':') >= 0) {
+            return true; // IPv6
+        }
+        int dots = 0;
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return dots == 3 && !host.startsWith(".") && !host.endsWith(".") && !host.contains("..");
     }
 
     /** An address as written in SIP: IPv6 in brackets. */

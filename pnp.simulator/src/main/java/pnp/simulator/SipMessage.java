@@ -54,15 +54,15 @@ final class SipMessage {
             }
         }
         String head = text.substring(0, split);
-        String[] lines = head.split("\r?\n");
+        List<String> lines = lines(head);
         int first = 0;
-        while (first < lines.length && lines[first].isBlank()) {
+        while (first < lines.size() && lines.get(first).isBlank()) {
             first++; // keep-alive CRLFs before the message
         }
-        if (first >= lines.length) {
+        if (first >= lines.size()) {
             throw new IllegalArgumentException("empty message");
         }
-        String start = lines[first].strip();
+        String start = lines.get(first).strip();
         String method = null;
         String uri = null;
         int status = 0;
@@ -81,17 +81,21 @@ final class SipMessage {
             }
             reason = sp < 0 ? "" : rest.substring(sp + 1).strip();
         } else {
-            String[] parts = start.split("\\s+");
-            if (parts.length != 3 || !parts[2].equals("SIP/2.0")) {
+            int sp1 = start.indexOf(' ');
+            int sp2 = sp1 < 0 ? -1 : start.indexOf(' ', sp1 + 1);
+            if (sp1 <= 0 || sp2 < 0 || !start.substring(sp2 + 1).strip().equals("SIP/2.0")) {
                 throw new IllegalArgumentException("bad request line: " + start);
             }
-            method = parts[0].toUpperCase(Locale.ROOT);
-            uri = parts[1];
+            method = start.substring(0, sp1).toUpperCase(Locale.ROOT);
+            uri = start.substring(sp1 + 1, sp2).strip();
+            if (uri.isEmpty() || uri.indexOf(' ') >= 0) {
+                throw new IllegalArgumentException("bad request line: " + start);
+            }
         }
         List<Header> headers = new ArrayList<>();
         StringBuilder current = null;
-        for (int i = first + 1; i < lines.length; i++) {
-            String line = lines[i];
+        for (int i = first + 1; i < lines.size(); i++) {
+            String line = lines.get(i);
             if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
                 if (current != null) {
                     current.append(' ').append(line.strip()); // folded continuation
@@ -122,6 +126,24 @@ final class SipMessage {
             }
         }
         return m;
+    }
+
+    /** The lines of a text, split at LF or CRLF (no regular expression: this runs for every datagram). */
+    static List<String> lines(String text) {
+        List<String> out = new ArrayList<>(24);
+        int from = 0;
+        int n = text.length();
+        while (from <= n) {
+            int lf = text.indexOf('\n', from);
+            int end = lf < 0 ? n : lf;
+            int stop = end > from && text.charAt(end - 1) == '\r' ? end - 1 : end;
+            out.add(text.substring(from, stop));
+            if (lf < 0) {
+                break;
+            }
+            from = lf + 1;
+        }
+        return out;
     }
 
     private static Header parseHeader(String line) {
@@ -194,8 +216,11 @@ final class SipMessage {
         if (cseq == null) {
             return "";
         }
-        String[] parts = cseq.strip().split("\\s+");
-        return parts.length == 2 ? parts[1].toUpperCase(Locale.ROOT) : "";
+        String c = cseq.strip();
+        int sp = c.lastIndexOf(' ');
+        int tab = c.lastIndexOf('\t');
+        int at = Math.max(sp, tab);
+        return at > 0 ? c.substring(at + 1).toUpperCase(Locale.ROOT) : "";
     }
 
     /** The media type of Content-Type in lower case without parameters; empty when absent. */
@@ -241,7 +266,7 @@ final class SipMessage {
 
     /** The URL a NOTIFY body carries: its first non-blank line, without surrounding {@code <>}; empty when none. */
     static String urlOfBody(String body) {
-        for (String line : body.split("\r?\n")) {
+        for (String line : lines(body)) {
             String s = line.strip();
             if (!s.isEmpty()) {
                 if (s.startsWith("<") && s.endsWith(">")) {
