@@ -70,6 +70,18 @@ inner() {
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
   ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+  # per-thread CPU ticks of a JVM: "tid ticks name" per thread
+  thread_ticks() {
+    local t line name
+    for t in /proc/"$1"/task/*; do
+      line=$(cat "$t/stat" 2>/dev/null) || continue
+      name=$(tr ' ' '_' <"$t/comm" 2>/dev/null)
+      line="${line##*) }"
+      # shellcheck disable=SC2086
+      set -- $line
+      echo "${t##*/} $((${12} + ${13})) $name"
+    done
+  }
   # CPU ticks of the processes in PEER_PIDS and their children (kamailio and nginx fork workers)
   tree_ticks() {
     local total=0 f line me p
@@ -161,10 +173,12 @@ inner() {
     timeout 30 jcmd "$SERVER" JFR.start name=storm settings=profile filename="$WORK/server.jfr" >/dev/null 2>&1 || true
   fi
   c0=$(ticks "$SERVER")
+  thread_ticks "$SERVER" >"$WORK/threads.0"
   ( "${sim[@]}" --phones "$PHONES" --mac-start 000B82200000 --source-from 127.1.0.1 --timeout 600 \
       --out "$WORK/results.csv" --summary "$WORK/storm.kv" >"$WORK/storm.txt" 2>&1; echo "rc=$?" >>"$WORK/storm.txt"
     times >"$WORK/sim.times" ) || true
   c1=$(ticks "$SERVER")
+  thread_ticks "$SERVER" >"$WORK/threads.1"
   echo "$((c1 - c0)) $(getconf CLK_TCK) $c1" >"$WORK/cpu.txt"
   if [ "$JFR" = 1 ]; then
     timeout 60 jcmd "$SERVER" JFR.stop name=storm >/dev/null 2>&1 || true
@@ -327,6 +341,13 @@ if [ "$REFERENCE" = 1 ]; then
   read -r HTTP_OURS NGINX < <(awk -F'|' '$2 ~ /HTTP/ { gsub(/ /, "", $3); gsub(/ /, "", $4); print $3, $4; exit }' "$WORK/serve-bench.txt")
 fi
 
+if [ -f "$WORK/threads.1" ]; then
+  echo >&2
+  echo "Server threads by CPU during the storm (seconds; thread names with digits folded):" >&2
+  join -j1 <(sort -k1,1 "$WORK/threads.0") <(sort -k1,1 "$WORK/threads.1") 2>/dev/null \
+    | awk -v h="$(getconf CLK_TCK)" '{ d = $4 - $2; n = $3; gsub(/[0-9]+/, "N", n); if (d > 0) c[n] += d }
+        END { for (k in c) printf "%8.2f  %s\n", c[k] / h, k }' | sort -rn | head -10 >&2
+fi
 if [ -f "$WORK/server.jfr" ]; then
   jfr print --stack-depth 64 --events jdk.ExecutionSample "$WORK/server.jfr" >"$WORK/server.samples" 2>/dev/null || true
   echo >&2

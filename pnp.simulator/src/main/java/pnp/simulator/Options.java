@@ -58,6 +58,8 @@ final class Options {
                                     timer F)
               --notify-timeout S    how long to wait for the NOTIFY after the 200 (default 30)
               --download-timeout S  per file downloaded (default 30)
+                                    Big storms on a small machine: java -XX:TieredStopAtLevel=1
+                                    -XX:+UseSerialGC -jar pnp-phones.jar ... halves the simulator's CPU
 
             Downloads
               --downloads N         downloads of the URL per phone (default 1; 0: SIP only). From the
