@@ -395,7 +395,7 @@ row "SUBSCRIBE -> NOTIFY p50 / p99 (ms)" "$N50 / $N99" "" ""
 row "SUBSCRIBE -> first download done p50 / p99 (ms)" "$D50 / $D99" "" ""
 row "server CPU during the storm (s)" "$(awk -v t="$CPU_T" -v h="$TCK" 'BEGIN { printf "%.2f", t / h }')" "" ""
 row "server peak RSS, VmHWM (MB)" "$HWM" "<= 200" "$(met "$HWM" '<=' 200)"
-row "bulk pre-assignment of $A_N phones ($A_MODE), until all listed (s)" "$(secs "$A_MS")" "" ""
+row "pre-assignment of $A_N phones ($A_MODE) until all listed (s)" "$(secs "$A_MS")" "" ""
 row "cold start: launch -> console 200 (s)" "$(secs "$T_CONSOLE")" "<= 2" "$(met "$(secs "$T_CONSOLE")" '<=' 2)"
 row "cold start: launch -> SIP listening (s)" "$(secs "$T_SIP")" "" ""
 echo "simulator CPU (user+sys) $SIM_CPU s; server RSS after the storm $RSS MB; $PROVISIONED phone records PROVISIONED" \

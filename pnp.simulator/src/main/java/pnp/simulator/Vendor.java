@@ -101,7 +101,7 @@ enum Vendor {
     },
 
     /** {@code model="VOIP PHONE"} (uncertain form). */
-    FANVIL("0CA83E", "Fanvil", "VOIP PHONE", "2.4.5") {
+    FANVIL("0C383E", "Fanvil", "VOIP PHONE", "2.4.5") {
         @Override
         String userAgent(String model, String firmware) {
             return "Fanvil " + model + " " + firmware;
