@@ -32,13 +32,14 @@ public final class Main {
             err.println(title + " ...");
         }
         PhoneResult[] results;
+        Simulator simulator = new Simulator(o, o.quiet ? null : err);
         try {
-            results = new Simulator(o, o.quiet ? null : err).run();
+            results = simulator.run();
         } catch (IOException e) {
             err.println("pnp-phones: " + e.getMessage());
             return 2;
         }
-        Report report = new Report(results);
+        Report report = new Report(results, simulator.lateNotifies());
         out.print(report.text(title));
         try {
             if (o.out != null) {

@@ -58,6 +58,9 @@ final class Options {
                                     timer F)
               --notify-timeout S    how long to wait for the NOTIFY after the 200 (default 30)
               --download-timeout S  per file downloaded (default 30)
+              --linger S            keep each finished phone's SIP socket open S seconds to answer NOTIFY
+                                    retransmissions, as a phone still applying its file would (default 4;
+                                    0: close at once, like a phone rebooting instantly)
                                     Big storms on a small machine: java -XX:TieredStopAtLevel=1
                                     -XX:+UseSerialGC -jar pnp-phones.jar ... halves the simulator's CPU
 
@@ -104,6 +107,7 @@ final class Options {
     long subscribeTimeoutMillis = 32_000;
     long notifyTimeoutMillis = 30_000;
     long downloadTimeoutMillis = 30_000;
+    long lingerMillis = 4000;
     int downloads = 1;
     boolean insecure;
     int tftpBlockSize = 512;
@@ -170,6 +174,7 @@ final class Options {
             case "--subscribe-timeout" -> subscribeTimeoutMillis = millis(option, v);
             case "--notify-timeout" -> notifyTimeoutMillis = millis(option, v);
             case "--download-timeout" -> downloadTimeoutMillis = millis(option, v);
+            case "--linger" -> lingerMillis = v.strip().equals("0") ? 0 : millis(option, v);
             case "--downloads" -> downloads = intIn(option, v, 0, 100);
             case "--tftp-blksize" -> tftpBlockSize = intIn(option, v, 8, 65464);
             case "--tftp-timeout" -> tftpTimeoutMillis = intIn(option, v, 1, 600_000);

@@ -33,6 +33,7 @@ final class Phone {
     private final InetAddress local;
     private final NetworkInterface multicastInterface;
     private final long deadline;
+    private final Lingerer lingerer;
     private final String toTag = Sip.token(10);
 
     private int subscribes;
@@ -43,20 +44,23 @@ final class Phone {
     private SipMessage notify;
     private String notifyFrom = "";
     private String callId = "";
+    private int notifies;
 
     /**
      * @param local the address this phone binds (its own, or the one all phones share)
      * @param multicastInterface where the group is sent, null for the system's choice
      * @param deadline the run's overall deadline, {@link System#nanoTime()} based
+     * @param lingerer who keeps the phone's SIP socket open after it finished, null for nobody
      */
     Phone(Options options, int index, String mac, InetAddress local, NetworkInterface multicastInterface,
-            long deadline) {
+            long deadline, Lingerer lingerer) {
         this.options = options;
         this.index = index;
         this.mac = mac;
         this.local = local;
         this.multicastInterface = multicastInterface;
         this.deadline = deadline;
+        this.lingerer = lingerer;
     }
 
     PhoneResult run() {
@@ -66,7 +70,9 @@ final class Phone {
         String category = "";
         String detail = "";
         String where = local.getHostAddress();
-        try (DatagramChannel channel = open()) {
+        DatagramChannel channel = null;
+        try {
+            channel = open();
             InetSocketAddress me = (InetSocketAddress) channel.getLocalAddress();
             where = Sip.host(me.getAddress()) + ":" + me.getPort();
             DatagramSocket socket = channel.socket();
@@ -104,11 +110,22 @@ final class Phone {
             detail = e.toString();
         }
         long end = System.nanoTime();
+        if (channel != null) {
+            if (lingerer != null && options.lingerMillis > 0 && channel.isOpen()) {
+                lingerer.add(channel, end + options.lingerMillis * 1_000_000L, toTag);
+            } else {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // closed anyway
+                }
+            }
+        }
         if (start == 0) {
             start = end;
         }
         return new PhoneResult(index, mac, where, category, detail, subscribes, start, end, to200, toNotify,
-                toDownload, shownUrl(url), notifyFrom, files, bytes);
+                toDownload, shownUrl(url), notifyFrom, files, bytes, notifies);
     }
 
     private DatagramChannel open() throws IOException, Failure {
@@ -198,6 +215,7 @@ final class Phone {
         SipMessage m = r.message();
         switch (m.method()) {
             case "NOTIFY" -> {
+                notifies++;
                 if (notify == null) {
                     notify = m;
                     toNotify = r.time() - start;
@@ -272,6 +290,9 @@ final class Phone {
                                             : "Method Not Allowed", toTag);
                     if (answer != null) {
                         channel.send(ByteBuffer.wrap(answer), Sip.responseTarget(m, from));
+                    }
+                    if (m.method().equals("NOTIFY")) {
+                        notifies++;
                     }
                 }
             }

@@ -32,15 +32,20 @@ final class Report {
     final int failed;
     final long wallNanos;
     final int retransmissions;
+    final int notifyRetransmissions;
+    final int lateNotifies;
     final Map<String, Integer> reasons = new TreeMap<>();
     final Latency to200;
     final Latency toNotify;
     final Latency toDownload;
 
-    Report(PhoneResult[] results) {
+    /** @param lateNotifies NOTIFYs answered by phones that had finished (lingering) */
+    Report(PhoneResult[] results, int lateNotifies) {
         this.results = results;
+        this.lateNotifies = lateNotifies;
         int good = 0;
         int retr = 0;
+        int notifyRetr = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         for (PhoneResult r : results) {
@@ -50,6 +55,7 @@ final class Report {
                 reasons.merge(r.category(), 1, Integer::sum);
             }
             retr += Math.max(0, r.subscribes() - 1);
+            notifyRetr += Math.max(0, r.notifies() - 1);
             if (r.start() != 0) {
                 first = Math.min(first, r.start());
                 last = Math.max(last, r.end());
@@ -58,6 +64,7 @@ final class Report {
         ok = good;
         failed = results.length - good;
         retransmissions = retr;
+        notifyRetransmissions = notifyRetr;
         wallNanos = first == Long.MAX_VALUE ? 0 : last - first;
         to200 = Latency.of(results, PhoneResult::to200);
         toNotify = Latency.of(results, PhoneResult::toNotify);
@@ -80,8 +87,11 @@ final class Report {
         b.append(String.format(Locale.ROOT, "phones %d, succeeded %d, failed %d%n", results.length, ok, failed));
         reasons.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-28s %d%n", k, v)));
         b.append(String.format(Locale.ROOT,
-                "wall time %.3f s (first SUBSCRIBE to last phone done), %.0f phones/s end to end, %d SUBSCRIBE retransmissions%n",
-                wallNanos / 1e9, phonesPerSecond(), retransmissions));
+                "wall time %.3f s (first SUBSCRIBE to last phone done), %.0f phones/s end to end%n",
+                wallNanos / 1e9, phonesPerSecond()));
+        b.append(String.format(Locale.ROOT,
+                "retransmissions: %d SUBSCRIBE sent; NOTIFY received %d while running, %d after the phone finished%n",
+                retransmissions, notifyRetransmissions, lateNotifies));
         b.append(String.format(Locale.ROOT, "%-26s %7s %9s %9s %9s %9s%n", "latency (ms)", "phones", "p50", "p90",
                 "p99", "max"));
         line(b, "SUBSCRIBE -> 200", to200);
@@ -108,6 +118,7 @@ final class Report {
         m.put("wall_s", String.format(Locale.ROOT, "%.3f", wallNanos / 1e9));
         m.put("phones_per_s", String.format(Locale.ROOT, "%.0f", phonesPerSecond()));
         m.put("retransmissions", Integer.toString(retransmissions));
+        m.put("notify_retransmissions", Integer.toString(notifyRetransmissions + lateNotifies));
         put(m, "to200", to200);
         put(m, "notify", toNotify);
         put(m, "download", toDownload);
@@ -132,13 +143,13 @@ final class Report {
     void writeCsv(Path file) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write("phone,mac,local,outcome,reason,subscribes,to200_ms,notify_ms,download_ms,total_ms,"
-                    + "url,notify_from,files,bytes\n");
+                    + "url,notify_from,files,bytes,notifies\n");
             for (PhoneResult r : results) {
                 w.write(String.join(",", Integer.toString(r.index() + 1), r.mac(), csv(r.local()),
                         r.ok() ? "ok" : csv(r.category()), csv(r.detail()), Integer.toString(r.subscribes()),
                         ms(r.to200()), ms(r.toNotify()), ms(r.toDownload()),
                         r.start() == 0 ? "-" : ms(r.end() - r.start()), csv(r.url()), csv(r.notifyFrom()),
-                        Integer.toString(r.files()), Long.toString(r.bytes())));
+                        Integer.toString(r.files()), Long.toString(r.bytes()), Integer.toString(r.notifies())));
                 w.write('\n');
             }
         }

@@ -25,6 +25,7 @@ final class Simulator {
 
     private final Options options;
     private final PrintStream progress;
+    private int lateNotifies;
 
     /** @param progress where progress lines go, null for none */
     Simulator(Options options, PrintStream progress) {
@@ -49,6 +50,7 @@ final class Simulator {
                     return t;
                 });
         Thread reporter = progress == null ? null : reporter(n, done, failed, begin);
+        Lingerer lingerer = options.lingerMillis > 0 ? new Lingerer() : null;
         try {
             for (int i = 0; i < n; i++) {
                 if (options.rate > 0) {
@@ -64,7 +66,7 @@ final class Simulator {
                 pool.execute(() -> {
                     PhoneResult r = System.nanoTime() >= deadline
                             ? PhoneResult.notStarted(index, mac, local.getHostAddress())
-                            : new Phone(options, index, mac, local, nif, deadline).run();
+                            : new Phone(options, index, mac, local, nif, deadline, lingerer).run();
                     results.set(index, r);
                     if (!r.ok()) {
                         failed.incrementAndGet();
@@ -94,15 +96,24 @@ final class Simulator {
             if (reporter != null) {
                 reporter.interrupt();
             }
+            if (lingerer != null) {
+                lingerer.finish(options.lingerMillis + 1000);
+                lateNotifies = lingerer.answered();
+            }
         }
         PhoneResult[] out = new PhoneResult[n];
         for (int i = 0; i < n; i++) {
             PhoneResult r = results.get(i);
             out[i] = r != null ? r
                     : new PhoneResult(i, options.mac(i), (locals.length == 1 ? locals[0] : locals[i]).getHostAddress(),
-                            "deadline", "still running at the deadline", 0, 0, 0, -1, -1, -1, "", "", 0, 0);
+                            "deadline", "still running at the deadline", 0, 0, 0, -1, -1, -1, "", "", 0, 0, 0);
         }
         return out;
+    }
+
+    /** NOTIFYs answered by phones that had finished (lingering), known after {@link #run()}. */
+    int lateNotifies() {
+        return lateNotifies;
     }
 
     private Thread reporter(int n, AtomicInteger done, AtomicInteger failed, long begin) {

@@ -39,7 +39,10 @@ class SimulatorTest {
     private static final Pattern CONTACT = Pattern.compile("<sip:(?:[^@>]*@)?([0-9.]+):(\\d+)>");
 
     /** What the fake responder does for one MAC. */
-    record Plan(int status, String url, int notifies) {
+    record Plan(int status, String url, int notifies, long resendAfterMillis) {
+        Plan(int status, String url, int notifies) {
+            this(status, url, notifies, 0);
+        }
     }
 
     /** A fake PnP responder: one thread, string-built messages (independent of the simulator's builder). */
@@ -108,6 +111,18 @@ class SimulatorTest {
                     for (int i = 0; i < plan.notifies(); i++) {
                         send(notify, contact);
                     }
+                    if (plan.resendAfterMillis() > 0) { // a retransmission after the phone has finished
+                        Thread later = new Thread(() -> {
+                            try {
+                                Thread.sleep(plan.resendAfterMillis());
+                                send(notify, contact);
+                            } catch (IOException | InterruptedException e) {
+                                // the test sees the missing 200
+                            }
+                        });
+                        later.setDaemon(true);
+                        later.start();
+                    }
                 } catch (IOException | RuntimeException e) {
                     if (socket.isClosed()) {
                         return;
@@ -144,6 +159,9 @@ class SimulatorTest {
         Path csv = dir.resolve("results.csv");
         Path summary = dir.resolve("summary.txt");
         all.addAll(List.of("--out", csv.toString(), "--summary", summary.toString(), "--quiet"));
+        if (!all.contains("--linger")) {
+            all.addAll(List.of("--linger", "0"));
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rc = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -297,6 +315,24 @@ class SimulatorTest {
                     assertEquals("2", row[12]);
                 }
             }
+        }
+    }
+
+    @Test
+    void finishedPhonesStillAnswerNotifyRetransmissionsWhileTheyLinger(@TempDir Path dir) throws Exception {
+        try (Responder pnp = new Responder(mac -> new Plan(200, "http://127.0.0.1:9/never", 1, 300))) {
+            Run r = run(dir, "--phones", "3", "--target", pnp.target(), "--source-from", "127.5.0.1", "--downloads",
+                    "0", "--linger", "1.5");
+            assertEquals(0, r.status(), r.out());
+            assertEquals(3, pnp.notifyOks.size());
+            pnp.notifyOks.values().forEach(n -> assertEquals(2, n.get(), "the late NOTIFY was answered too"));
+            assertEquals("3", r.summary().get("notify_retransmissions"));
+        }
+        try (Responder pnp = new Responder(mac -> new Plan(200, "http://127.0.0.1:9/never", 1, 300))) {
+            Run r = run(dir, "--phones", "2", "--target", pnp.target(), "--downloads", "0", "--linger", "0");
+            assertEquals(0, r.status(), r.out());
+            Thread.sleep(600);
+            pnp.notifyOks.values().forEach(n -> assertEquals(1, n.get(), "closed at once: no answer to the late one"));
         }
     }
 
