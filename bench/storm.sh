@@ -186,8 +186,10 @@ inner() {
   awk '/VmHWM/ { print int($2 / 1024) } ' "/proc/$SERVER/status" >"$WORK/hwm.txt"
   awk '/VmRSS/ { print int($2 / 1024) } ' "/proc/$SERVER/status" >"$WORK/rss.txt"
   sleep 1
-  find "$WORK/home/data/phones" -maxdepth 1 -name '*.properties' -exec grep -l '^state=PROVISIONED' {} + 2>/dev/null \
-    | wc -l >"$WORK/provisioned.txt" || true
+  # the server's own view: phone records by state (PROVISIONED = downloaded after the NOTIFY)
+  find "$WORK/home/data/phones" -maxdepth 1 -name '*.properties' -exec grep -h '^state=' {} + 2>/dev/null \
+    | sed 's/^state=//' | sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' \
+    >"$WORK/states.txt" || true
   stop
 
   # ---- 4. the same storm against the reference peers: Kamailio (SIP, bench/kamailio-pnp.cfg) + nginx ----
@@ -370,7 +372,7 @@ kv() { sed -n "s/^$1=//p" "$WORK/storm.kv" 2>/dev/null | head -1; }
 read -r T_CONSOLE T_SIP <"$WORK/coldstart.txt"
 read -r A_MODE A_MS A_N <"$WORK/assign.txt"
 read -r CPU_T TCK _ <"$WORK/cpu.txt"
-HWM=$(cat "$WORK/hwm.txt"); RSS=$(cat "$WORK/rss.txt"); PROVISIONED=$(cat "$WORK/provisioned.txt" 2>/dev/null || echo "?")
+HWM=$(cat "$WORK/hwm.txt"); RSS=$(cat "$WORK/rss.txt"); STATES=$(cat "$WORK/states.txt" 2>/dev/null || echo "?")
 RATE_OK=$(kv phones_per_s); FAILED=$(kv failed); OK=$(kv ok)
 N50=$(kv notify_p50_ms); N99=$(kv notify_p99_ms); D50=$(kv download_p50_ms); D99=$(kv download_p99_ms)
 SIM_CPU=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.1f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$WORK/sim.times" 2>/dev/null || echo "?")
@@ -398,8 +400,9 @@ row "server peak RSS, VmHWM (MB)" "$HWM" "<= 200" "$(met "$HWM" '<=' 200)"
 row "pre-assignment of $A_N phones ($A_MODE) until all listed (s)" "$(secs "$A_MS")" "" ""
 row "cold start: launch -> console 200 (s)" "$(secs "$T_CONSOLE")" "<= 2" "$(met "$(secs "$T_CONSOLE")" '<=' 2)"
 row "cold start: launch -> SIP listening (s)" "$(secs "$T_SIP")" "" ""
-echo "simulator CPU (user+sys) $SIM_CPU s; server RSS after the storm $RSS MB; $PROVISIONED phone records PROVISIONED" \
-  "(storm + warm-up, server side); failure reasons: $(grep '^fail_' "$WORK/storm.kv" 2>/dev/null | tr '\n' ' ' || true)"
+echo "simulator CPU (user+sys) $SIM_CPU s; server RSS after the storm $RSS MB; retransmissions: $(kv retransmissions)" \
+  "SUBSCRIBE, $(kv notify_retransmissions) NOTIFY; server's phone records (storm + warm-up): $STATES;" \
+  "failure reasons: $(grep '^fail_' "$WORK/storm.kv" 2>/dev/null | tr '\n' ' ' || true)"
 pkv() { sed -n "s/^$1=//p" "$WORK/peers.kv" 2>/dev/null | head -1; }
 if [ "$REFERENCE" = 1 ] || [ -f "$WORK/peers.kv" ]; then
   echo
