@@ -25,10 +25,14 @@ final class Lingerer implements AutoCloseable {
     private final Selector selector;
     private final Queue<Entry> incoming = new ConcurrentLinkedQueue<>();
     private final AtomicInteger answered = new AtomicInteger();
+    private final AtomicInteger lingering = new AtomicInteger();
+    private final int capacity;
     private final Thread thread;
     private volatile boolean finishing;
 
-    Lingerer() throws IOException {
+    /** @param capacity sockets kept open at most (each is a file descriptor); past it, phones close at once */
+    Lingerer(int capacity) throws IOException {
+        this.capacity = capacity;
         selector = Selector.open();
         thread = new Thread(this::loop, "linger");
         thread.setDaemon(true);
@@ -37,6 +41,11 @@ final class Lingerer implements AutoCloseable {
 
     /** Takes over a finished phone's channel until {@code until} ({@link System#nanoTime()}), then closes it. */
     void add(DatagramChannel channel, long until, String toTag) {
+        if (lingering.incrementAndGet() > capacity) {
+            lingering.decrementAndGet();
+            closeQuietly(channel);
+            return;
+        }
         incoming.add(new Entry(channel, until, toTag));
         selector.wakeup();
     }
@@ -55,7 +64,7 @@ final class Lingerer implements AutoCloseable {
                         e.channel().configureBlocking(false);
                         e.channel().register(selector, SelectionKey.OP_READ, e);
                     } catch (IOException | RuntimeException ex) {
-                        closeQuietly(e.channel());
+                        release(e.channel());
                     }
                 }
                 selector.select(50);
@@ -70,7 +79,7 @@ final class Lingerer implements AutoCloseable {
                     Entry e = (Entry) key.attachment();
                     if (now - e.until() >= 0) {
                         key.cancel();
-                        closeQuietly(e.channel());
+                        release(e.channel());
                     }
                 }
                 if (finishing && incoming.isEmpty() && selector.keys().isEmpty()) {
@@ -84,10 +93,10 @@ final class Lingerer implements AutoCloseable {
             // the selector broke: close what is left
         } finally {
             for (SelectionKey key : selector.keys()) {
-                closeQuietly(((Entry) key.attachment()).channel());
+                release(((Entry) key.attachment()).channel());
             }
             for (Entry e; (e = incoming.poll()) != null;) {
-                closeQuietly(e.channel());
+                release(e.channel());
             }
             closeQuietly(selector);
         }
@@ -148,6 +157,13 @@ final class Lingerer implements AutoCloseable {
     @Override
     public void close() {
         finish(0);
+    }
+
+    private void release(DatagramChannel c) {
+        if (c.isOpen()) {
+            closeQuietly(c);
+            lingering.decrementAndGet();
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -60,7 +60,8 @@ final class Options {
               --download-timeout S  per file downloaded (default 30)
               --linger S            keep each finished phone's SIP socket open S seconds to answer NOTIFY
                                     retransmissions, as a phone still applying its file would (default 4;
-                                    0: close at once, like a phone rebooting instantly)
+                                    0: close at once, like a phone rebooting instantly); a lingering
+                                    phone holds a file descriptor: past the ulimit -n, phones close at once
                                     Big storms on a small machine: java -XX:TieredStopAtLevel=1
                                     -XX:+UseSerialGC -jar pnp-phones.jar ... halves the simulator's CPU
 

@@ -50,7 +50,7 @@ final class Simulator {
                     return t;
                 });
         Thread reporter = progress == null ? null : reporter(n, done, failed, begin);
-        Lingerer lingerer = options.lingerMillis > 0 ? new Lingerer() : null;
+        Lingerer lingerer = options.lingerMillis > 0 ? new Lingerer(lingerCapacity(options.concurrency)) : null;
         try {
             for (int i = 0; i < n; i++) {
                 if (options.rate > 0) {
@@ -109,6 +109,19 @@ final class Simulator {
                             "deadline", "still running at the deadline", 0, 0, 0, -1, -1, -1, "", "", 0, 0, 0);
         }
         return out;
+    }
+
+    /**
+     * How many finished phones may keep their socket open: the file descriptor limit less what the
+     * running phones need (a SIP socket and a TCP or TFTP socket each) and a margin.
+     */
+    static int lingerCapacity(int concurrency) {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            long max = unix.getMaxFileDescriptorCount();
+            return (int) Math.max(0, Math.min(Integer.MAX_VALUE, max - 3L * concurrency - 200));
+        }
+        return 1000;
     }
 
     /** NOTIFYs answered by phones that had finished (lingering), known after {@link #run()}. */
