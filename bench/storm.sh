@@ -30,7 +30,7 @@
 #                      (bench/kamailio-pnp.cfg) for SIP plus nginx (1 worker, fixed body) for HTTP  default 1
 #   STORM_TIMEOUT      seconds for the namespace part                                  default 1800
 #   STORM_JFR          1: record a JFR CPU profile of the server during the storm, print its hot frames  default 0
-#   STORM_SERVER_JAVA_OPTS  JVM options for the server (e.g. -Xmx128m); none by default, as `java -jar`
+#   STORM_SERVER_JAVA_OPTS  JVM options for the server; default: jvm.options, as ./run starts it
 #   STORM_TMPDIR       where the temp dir (and the server's home) goes                 default /tmp
 #   STORM_KEEP         a directory to copy the raw files to (results.csv, logs)
 # Needs: java 17, curl, ss (iproute2); sipp and kamailio for sip-bench.sh, wrk and nginx for serve-bench.sh
@@ -49,7 +49,7 @@ REFERENCE="${STORM_REFERENCE:-1}"
 PEERS="${STORM_PEERS:-1}"
 JFR="${STORM_JFR:-0}"
 TIMEOUT="${STORM_TIMEOUT:-1800}"
-SERVER_JAVA_OPTS="${STORM_SERVER_JAVA_OPTS:-}"
+SERVER_JAVA_OPTS="${STORM_SERVER_JAVA_OPTS-$(cat "$ROOT/jvm.options")}"
 SIP_PORT=5060
 CONSOLE="http://127.0.0.1:8080/system/console"
 
@@ -187,9 +187,8 @@ inner() {
   awk '/VmRSS/ { print int($2 / 1024) } ' "/proc/$SERVER/status" >"$WORK/rss.txt"
   sleep 1
   # the server's own view: phone records by state (PROVISIONED = downloaded after the NOTIFY)
-  find "$WORK/home/data/phones" -maxdepth 1 -name '*.properties' -exec grep -h '^state=' {} + 2>/dev/null \
-    | sed 's/^state=//' | sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' \
-    >"$WORK/states.txt" || true
+  "$ROOT/bench/phone-states.sh" "$WORK/home/data/phones/phones.journal" | grep -v '^ALL ' | sort \
+    | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }' >"$WORK/states.txt" || true
   stop
 
   # ---- 4. the same storm against the reference peers: Kamailio (SIP, bench/kamailio-pnp.cfg) + nginx ----
