@@ -37,6 +37,11 @@ final class TftpServer implements AutoCloseable {
     private final ConcurrentHashMap<InetAddress, Integer> activePerAddress = new ConcurrentHashMap<>();
     /** Running transfers by client port, to spot a repeated RRQ. */
     private final ConcurrentHashMap<InetSocketAddress, Transfer> byPeer = new ConcurrentHashMap<>();
+    /** Client ports and files whose transfer a loop is starting right now. */
+    private final java.util.Set<Starting> starting = ConcurrentHashMap.newKeySet();
+
+    private record Starting(InetSocketAddress client, String file) {
+    }
     private final List<EventLoop> loops = new ArrayList<>();
     private volatile TftpSettings settings;
     private DatagramChannel requests;
@@ -138,12 +143,28 @@ final class TftpServer implements AutoCloseable {
             refuse(from, out, refusal);
             return;
         }
-        Transfer running = byPeer.get(from);
-        if (running != null && !running.acknowledged && running.name.equals(name)) {
-            running.clientWaiting();
-            LOG.debug("TFTP: repeated request for {} from {} ignored, its transfer is running", name, from);
+        // The loops share the request port: a client's repeated RRQ can reach another loop while the
+        // first is still starting its transfer, so the start is reserved per client port and file.
+        Starting key = new Starting(from, name);
+        if (!starting.add(key)) {
+            LOG.debug("TFTP: repeated request for {} from {} ignored, its transfer is starting", name, from);
             return;
         }
+        try {
+            Transfer running = byPeer.get(from);
+            if (running != null && !running.acknowledged && running.name.equals(name)) {
+                running.clientWaiting();
+                LOG.debug("TFTP: repeated request for {} from {} ignored, its transfer is running", name, from);
+                return;
+            }
+            startTransfer(loop, request, name, from, out);
+        } finally {
+            starting.remove(key);
+        }
+    }
+
+    private void startTransfer(EventLoop loop, ReadRequest request, String name, InetSocketAddress from,
+            ByteBuffer out) {
         TftpSettings s = settings;
         InetAddress client = from.getAddress();
         if (!acquire(client, s)) {
