@@ -140,27 +140,73 @@ final class Assignments {
      * @throws Rejected when a field is invalid or the extension belongs to another phone
      */
     synchronized Saved assign(Request r) throws Rejected, IOException {
-        validate(r);
-        Configuration existing = null;
-        for (Configuration c : configurations()) {
-            Dictionary<String, Object> p = c.getProperties();
-            Optional<MacAddress> mac = p == null ? Optional.empty() : MacAddress.parse(text(p, "mac"));
-            if (mac.isEmpty()) {
-                continue;
-            }
-            if (mac.get().equals(r.mac())) {
-                existing = existing == null ? c : existing;
-            } else if (text(p, "extension").equals(r.extension())) {
-                throw new Rejected("extension " + r.extension() + " is already assigned to "
-                        + mac.get().colonSeparated());
+        return assign(r, new Index());
+    }
+
+    /**
+     * Assigns many phones, reading the stored assignments once (a bulk import would otherwise read all
+     * of them for every line). Each element of the answer is a {@link Saved} or a {@link Rejected}.
+     */
+    synchronized List<Object> assignAll(List<Request> requests) throws IOException {
+        Index index = new Index();
+        List<Object> results = new ArrayList<>(requests.size());
+        for (Request r : requests) {
+            try {
+                results.add(assign(r, index));
+            } catch (Rejected e) {
+                results.add(e);
             }
         }
+        return results;
+    }
+
+    /** The stored assignments, read once: each phone's configuration and which phones hold an extension. */
+    private final class Index {
+        final Map<MacAddress, Configuration> byMac = new java.util.HashMap<>();
+        final Map<String, java.util.Set<MacAddress>> byExtension = new java.util.HashMap<>();
+
+        Index() throws IOException {
+            for (Configuration c : configurations()) {
+                Dictionary<String, Object> p = c.getProperties();
+                Optional<MacAddress> mac = p == null ? Optional.empty() : MacAddress.parse(text(p, "mac"));
+                if (mac.isPresent()) {
+                    byMac.putIfAbsent(mac.get(), c);
+                    holds(text(p, "extension"), mac.get());
+                }
+            }
+        }
+
+        void holds(String extension, MacAddress mac) {
+            byExtension.computeIfAbsent(extension, e -> new java.util.HashSet<>()).add(mac);
+        }
+
+        void releases(String extension, MacAddress mac) {
+            java.util.Set<MacAddress> holders = byExtension.get(extension);
+            if (holders != null) {
+                holders.remove(mac);
+            }
+        }
+
+        Optional<MacAddress> otherHolder(String extension, MacAddress mac) {
+            return byExtension.getOrDefault(extension, java.util.Set.of()).stream().filter(m -> !m.equals(mac))
+                    .findFirst();
+        }
+    }
+
+    private Saved assign(Request r, Index index) throws Rejected, IOException {
+        validate(r);
+        Optional<MacAddress> holder = index.otherHolder(r.extension(), r.mac());
+        if (holder.isPresent()) {
+            throw new Rejected("extension " + r.extension() + " is already assigned to " + holder.get().colonSeparated());
+        }
+        Configuration existing = index.byMac.get(r.mac());
         boolean created = existing == null;
         Configuration config = created
                 ? configAdmin.getFactoryConfiguration(Assignment.FACTORY_PID, r.mac().value(), "?")
                 : existing;
         Dictionary<String, Object> props = created || config.getProperties() == null ? new Hashtable<>()
                 : config.getProperties();
+        String oldExtension = text(props, "extension");
         String generated = "";
         String password = r.password();
         if (password.isEmpty()) {
@@ -181,6 +227,9 @@ final class Assignments {
         putOrRemove(props, "lineKeys", r.lineKeys().stream().map(String::strip).toList());
         String file = fileName(props);
         config.update(props);
+        index.releases(oldExtension, r.mac());
+        index.holds(r.extension(), r.mac());
+        index.byMac.put(r.mac(), config);
         String warning = file.isEmpty() ? ""
                 : "this assignment comes from " + file + ", which was not changed: edit the file too, or the file's "
                         + "values return at the next start";

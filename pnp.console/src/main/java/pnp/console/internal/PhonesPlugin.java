@@ -200,15 +200,18 @@ public class PhonesPlugin extends HttpServlet {
             results.add(lineResult(p.number(), "", false, "", p.message()));
         }
         int saved = 0;
-        for (AssignmentsCsv.Line line : parsed.lines()) {
-            try {
-                Assignments.Saved s = assignments.assign(new Assignments.Request(line.mac(), line.extension(), "", "",
-                        line.password(), line.displayName(), List.of(), List.of()));
+        List<Assignments.Request> requests = parsed.lines().stream().map(line -> new Assignments.Request(line.mac(),
+                line.extension(), "", "", line.password(), line.displayName(), List.of(), List.of())).toList();
+        List<Object> outcomes = assignments.assignAll(requests);
+        for (int i = 0; i < outcomes.size(); i++) {
+            AssignmentsCsv.Line line = parsed.lines().get(i);
+            if (outcomes.get(i) instanceof Assignments.Saved s) {
                 results.add(lineResult(line.number(), line.mac().colonSeparated(), true, s.generatedPassword(),
                         s.warning()));
                 saved++;
-            } catch (Assignments.Rejected e) {
-                results.add(lineResult(line.number(), line.mac().colonSeparated(), false, "", e.getMessage()));
+            } else {
+                results.add(lineResult(line.number(), line.mac().colonSeparated(), false, "",
+                        ((Exception) outcomes.get(i)).getMessage()));
             }
         }
         results.sort((a, b) -> Integer.compare((Integer) a.get("line"), (Integer) b.get("line")));

@@ -73,6 +73,25 @@ class AssignmentsTest {
     }
 
     @Test
+    void aBulkImportSeesItsOwnEarlierLines() throws Exception {
+        MacAddress b = MacAddress.parse("000b82273b90").orElseThrow();
+        MacAddress c = MacAddress.parse("000b82273b91").orElseThrow();
+        List<Object> out = assignments.assignAll(List.of(
+                request(MAC, "201", "Secret-pw-1"),
+                request(b, "201", "Secret-pw-2"), // taken by the line before
+                request(MAC, "205", "Secret-pw-1"), // the same phone again: an update, 201 is free again
+                request(c, "201", "Secret-pw-3")));
+        assertTrue(out.get(0) instanceof Assignments.Saved s && s.created(), out.toString());
+        assertTrue(out.get(1) instanceof Assignments.Rejected r && r.getMessage().contains("00:0b:82:27:3b:89"),
+                out.toString());
+        assertTrue(out.get(2) instanceof Assignments.Saved s && !s.created(), out.toString());
+        assertTrue(out.get(3) instanceof Assignments.Saved, out.toString());
+        assertEquals(2, cm.store.size(), "one configuration per phone");
+        assertEquals("205", cm.store.get("pnp.phone~000b82273b89").get("extension"));
+        assertEquals("201", cm.store.get("pnp.phone~000b82273b91").get("extension"));
+    }
+
+    @Test
     void invalidFieldsAreRefusedNamingTheField() {
         assertEquals("extension: required", assertThrows(Assignments.Rejected.class,
                 () -> assignments.assign(request(MAC, " ", ""))).getMessage());
