@@ -31,9 +31,7 @@ class HotDeployTest {
     static final String SIPP = System.getProperty("pnp.sipp");
     static final String YEALINK = System.getProperty("pnp.yealink.jar");
     static final String MAC = "001565f4f9e1";
-    /** A shell function printing {@code state=...} of the phone's last line in the inventory journal. */
-    static final String STATE = "state() { grep \"^mac=" + MAC + "$(printf '\\t')\" home/data/phones/phones.journal "
-            + "2>/dev/null | tail -1 | tr '\\t' '\\n' | grep '^state='; }\n";
+    static final String JOURNAL = "home/data/phones/phones.journal";
 
     @BeforeAll
     static void tools() {
@@ -43,7 +41,8 @@ class HotDeployTest {
 
     /** Polls (every 0.1 s, at most {@code tries} times) until the phone's record has the state. */
     private static String waitForState(String state, int tries) {
-        return "for i in $(seq 1 " + tries + "); do [ \"$(state)\" = state=" + state + " ] && break; sleep 0.1; done\n";
+        return "for i in $(seq 1 " + tries + "); do [ \"$(phone_state " + JOURNAL + " " + MAC + ")\" = " + state
+                + " ] && break; sleep 0.1; done\n";
     }
 
     @Test
@@ -53,14 +52,14 @@ class HotDeployTest {
         Files.writeString(dir.resolve("home/deploy/pnp.phone-yealink.cfg"),
                 "mac=00:15:65:F4:F9:E1\nextension=301\npassword=Yea-s3cret=#1\ndisplayName=Yvonne\n");
         Files.writeString(dir.resolve("yealink.csv"), "SEQUENTIAL\n" + MAC + ";T46S;66.86.0.15;\n");
-        String out = Namespace.run(dir, STATE + MulticastProvisioningTest.startServer()
+        String out = Namespace.run(dir, MulticastProvisioningTest.startServer()
                 + "grep -q 'Yealink' home/server.log && echo 'Yealink before the drop'\n"
                 + "timeout 80 sipp 224.0.1.75:5060 -sf " + SIPP + "/pnp-phone-yealink.xml -inf yealink.csv -i 127.0.0.1 "
                 + "-p 5070 -m 1 -nostdin -recv_timeout 70000 -trace_logs -log_file sipp.log -trace_err "
                 + "-error_file sipp.err >/dev/null 2>&1 &\n"
                 + "sipp=$!\n"
                 + waitForState("UNCLAIMED", 100)
-                + "echo \"before drop: $(state)\"\n"
+                + "echo \"before drop: state=$(phone_state " + JOURNAL + " " + MAC + ")\"\n"
                 + "cp " + YEALINK + " home/yealink.jar.tmp && mv home/yealink.jar.tmp home/deploy/pnp.vendor.yealink.jar\n"
                 + "dropped=$(date +%s%N)\n"
                 + "wait $sipp; echo \"sipp exit $? after $(( ($(date +%s%N) - dropped) / 1000000 )) ms\"\n"
@@ -69,7 +68,7 @@ class HotDeployTest {
                 + "echo \"download $(curl -s -o yealink.cfg -w '%{http_code}' -A 'Yealink SIP-T46S 66.86.0.15 "
                 + "00:15:65:f4:f9:e1' \"$url\")\"\n"
                 + waitForState("DOWNLOADED", 50)
-                + "echo \"after download: $(state)\"\n"
+                + "echo \"after download: state=$(phone_state " + JOURNAL + " " + MAC + ")\"\n"
                 + "rm home/deploy/pnp.vendor.yealink.jar\n"
                 + "removed=$(date +%s%N)\n"
                 // FileInstall polls every second: 5 s, although this is within the inventory's start-up
@@ -78,7 +77,7 @@ class HotDeployTest {
                 + "[ \"$code\" = 404 ] && break; sleep 0.1; done\n"
                 + "echo \"after removal $code in $(( ($(date +%s%N) - removed) / 1000000 )) ms\"\n"
                 + waitForState("UNCLAIMED", 50)
-                + "echo \"after removal: $(state)\"\n", 150);
+                + "echo \"after removal: state=$(phone_state " + JOURNAL + " " + MAC + ")\"\n", 150);
         System.out.print(out);
         String context = out + Namespace.serverLog(dir);
         assertTrue(!out.contains("Yealink before the drop"), "the distribution has no Yealink profile:\n" + context);

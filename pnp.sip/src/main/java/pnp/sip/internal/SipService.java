@@ -41,7 +41,6 @@ import javax.sip.SipFactory;
 import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.SipStack;
-import javax.sip.ServerTransaction;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.Address;
@@ -217,19 +216,19 @@ public class SipService implements PhoneNotifier, ServerStatus {
      *
      * @param localAddress our address on the interface it arrived on
      */
-    void handle(Runtime rt, Request request, String rejectedEvent, ServerTransaction transaction, String source,
+    void handle(Runtime rt, Request request, String rejectedEvent, String source,
             int sourcePort, String interfaceName, String localAddress, boolean multicast) {
         try {
             switch (request.getMethod()) {
-                case Request.SUBSCRIBE -> onSubscribe(rt, request, rejectedEvent, transaction, source, sourcePort,
+                case Request.SUBSCRIBE -> onSubscribe(rt, request, rejectedEvent, source, sourcePort,
                         interfaceName, localAddress, multicast);
-                case Request.OPTIONS -> rt.respond(request, transaction, Response.OK, source, sourcePort, null);
+                case Request.OPTIONS -> rt.respond(request, Response.OK, source, sourcePort, null);
                 case Request.ACK -> {
                     // nothing to answer
                 }
                 default -> {
                     if (!multicast) {
-                        rt.respond(request, transaction, Response.METHOD_NOT_ALLOWED, source, sourcePort, null);
+                        rt.respond(request, Response.METHOD_NOT_ALLOWED, source, sourcePort, null);
                     }
                 }
             }
@@ -238,10 +237,8 @@ public class SipService implements PhoneNotifier, ServerStatus {
         }
     }
 
-    private void onSubscribe(Runtime rt, Request request, String rejectedEvent, ServerTransaction transaction,
-            String source, int sourcePort,
-            String interfaceName,
-            String localAddress, boolean multicast)
+    private void onSubscribe(Runtime rt, Request request, String rejectedEvent, String source, int sourcePort,
+            String interfaceName, String localAddress, boolean multicast)
             throws ParseException, javax.sip.SipException, javax.sip.InvalidArgumentException {
         if (!rt.limiter.allow(source, System.nanoTime())) {
             flood.warn("Dropping SUBSCRIBEs from {}: more than {}/s (pnp.sip subscribesPerSecond)", source,
@@ -250,7 +247,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
         }
         String eventValue = rejectedEvent != null ? rejectedEvent : PnpSubscribe.eventValue(request);
         if (!PnpSubscribe.EVENT_PACKAGE.equals(PnpSubscribe.eventPackage(eventValue))) {
-            rt.respond(request, transaction, Response.BAD_EVENT, source, sourcePort, null);
+            rt.respond(request, Response.BAD_EVENT, source, sourcePort, null);
             return;
         }
         CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
@@ -258,7 +255,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
         String key = callId.getCallId() + "\u0000" + cseq.getSeqNumber() + "\u0000" + source;
         String ourTag = Long.toHexString(key.hashCode() & 0xffffffffL) + Long.toHexString(tags.get() & 0xffff);
         boolean retransmission = recentRequests.putIfAbsent(key, System.nanoTime()) != null;
-        rt.respond(request, transaction, Response.OK, source, sourcePort, ourTag);
+        rt.respond(request, Response.OK, source, sourcePort, ourTag);
         if (retransmission) {
             return; // answered again, not a new sighting
         }
@@ -501,7 +498,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
                     InterfaceAddress via = interfaceFor(from);
                     String ifName = via == null ? "" : nameOf(via);
                     String local = via == null ? address : via.getAddress().getHostAddress();
-                    handle(this, request, rejectedEvent[0], null, from.getHostAddress(), port, ifName, local, true);
+                    handle(this, request, rejectedEvent[0], from.getHostAddress(), port, ifName, local, true);
                 } catch (Exception e) {
                     badInput.warn("Dropped an unreadable datagram ({} bytes) from {}:{}: {}", packet.getLength(),
                             from.getHostAddress(), port, e.getMessage());
@@ -586,7 +583,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
             return list;
         }
 
-        void respond(Request request, ServerTransaction transaction, int status, String source, int sourcePort, String toTag)
+        void respond(Request request, int status, String source, int sourcePort, String toTag)
                 throws ParseException, javax.sip.SipException, javax.sip.InvalidArgumentException {
             SipProvider p = provider;
             if (p == null) {
@@ -616,11 +613,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
             if (status == Response.BAD_EVENT) {
                 response.setHeader(headers.createHeader("Allow-Events", PnpSubscribe.EVENT_PACKAGE));
             }
-            if (transaction != null) {
-                transaction.sendResponse(response);
-            } else {
-                p.sendResponse(response);
-            }
+            p.sendResponse(response);
         }
 
         Request notifyRequest(PhoneSighting to, String url, String contentType) throws ParseException,
@@ -688,8 +681,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
             // Answered statelessly, as on the group socket: a retransmission is recognised by its Call-ID,
             // CSeq and source (recentRequests) and answered again. A server transaction per phone would
             // cost a Timer J of 32 s each in a boot storm and drop retransmissions that overtake the answer.
-            ServerTransaction transaction = event.getServerTransaction();
-            handle(this, request, null, transaction, source, port, "", address, false);
+            handle(this, request, null, source, port, "", address, false);
         }
 
         @Override

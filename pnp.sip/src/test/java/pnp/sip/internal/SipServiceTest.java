@@ -122,10 +122,7 @@ class SipServiceTest {
         return new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1);
     }
 
-    /**
-     * Sends a request again as a phone does (RFC 3261 timer E): the stack drops a retransmission that
-     * arrives while the first copy is still being handled, and answers the next one.
-     */
+    /** Sends a request again, as a phone does (RFC 3261 timer E), until an answer comes (bounded). */
     String retransmitUntilAnswered(String request) throws Exception {
         phone.setSoTimeout(500);
         try {
