@@ -22,6 +22,8 @@ final class FakeFiles implements ProvisioningFiles {
     }
 
     final List<Download> downloads = new CopyOnWriteArrayList<>();
+    /** Every delivery ever reported, also those {@code downloads.clear()} dropped. */
+    final java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> lookups = new CopyOnWriteArrayList<>();
     private final Map<String, Found> files;
 
@@ -85,5 +87,6 @@ final class FakeFiles implements ProvisioningFiles {
     @Override
     public void downloaded(Found file, InetAddress requester, String protocol, String userAgent) {
         downloads.add(new Download(file.file().name(), requester, protocol, userAgent));
+        delivered.incrementAndGet();
     }
 }

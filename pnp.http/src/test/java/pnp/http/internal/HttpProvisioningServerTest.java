@@ -52,8 +52,15 @@ class HttpProvisioningServerTest {
         server.stop();
     }
 
+    /** 200 answers to get(): each is reported as a download once its body is written, maybe after the test. */
+    static final java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+
     @BeforeEach
-    void clear() {
+    void clear() throws InterruptedException {
+        // The server is shared: let the deliveries of earlier tests arrive before this test's count starts.
+        for (int i = 0; i < 100 && files.delivered.get() < served.get(); i++) {
+            Thread.sleep(20);
+        }
         files.downloads.clear();
         files.lookups.clear();
     }
@@ -64,7 +71,11 @@ class HttpProvisioningServerTest {
         if (headers.length > 0) {
             b.headers(headers);
         }
-        return client.send(b.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = client.send(b.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 200) {
+            served.incrementAndGet();
+        }
+        return r;
     }
 
     private static void awaitDownloads(int n) throws InterruptedException {
