@@ -131,6 +131,8 @@ public class SipService implements PhoneNotifier, ServerStatus {
 
     private final PhoneInventory inventory;
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10_000);
+    /** A PnP SUBSCRIBE is well under 2 KB; anything this large is not a booting phone. */
+    static final int MAX_SUBSCRIBE_BYTES = 8192;
     private final RateLimitedLog flood = new RateLimitedLog(LOG, 10_000);
     private final Map<ClientTransaction, CompletableFuture<NotifyOutcome>> pending = new ConcurrentHashMap<>();
     private final Map<MacAddress, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -243,6 +245,15 @@ public class SipService implements PhoneNotifier, ServerStatus {
         if (!rt.limiter.allow(source, System.nanoTime())) {
             flood.warn("Dropping SUBSCRIBEs from {}: more than {}/s (pnp.sip subscribesPerSecond)", source,
                     rt.config.subscribesPerSecond());
+            return;
+        }
+        int size = request instanceof SIPMessage m ? m.getSize() : 0;
+        if (size > MAX_SUBSCRIBE_BYTES) {
+            badInput.warn("Refused a {}-byte SUBSCRIBE from {}:{} (a phone's is under {} bytes): answered 513", size,
+                    source, sourcePort, MAX_SUBSCRIBE_BYTES);
+            if (!multicast) {
+                rt.respond(request, Response.MESSAGE_TOO_LARGE, source, sourcePort, null);
+            }
             return;
         }
         String eventValue = rejectedEvent != null ? rejectedEvent : PnpSubscribe.eventValue(request);

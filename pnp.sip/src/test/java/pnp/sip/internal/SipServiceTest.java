@@ -239,6 +239,15 @@ class SipServiceTest {
     }
 
     @Test
+    void anOversizedSubscribeIsRefusedWith513AndNotRecorded() throws Exception {
+        send(hostile("60 KB of headers"));
+        List<String> answers = receiveUntil("h1");
+        String last = answers.get(answers.size() - 1);
+        assertTrue(last.startsWith("SIP/2.0 513"), last);
+        assertTrue(heard.isEmpty());
+    }
+
+    @Test
     void aFloodFromOneSourceIsCutOffAfterTheBurst() throws Exception {
         for (int i = 0; i < 20; i++) {
             send(subscribe("f" + i, "ua-profile;vendor=\"Grandstream\""));
