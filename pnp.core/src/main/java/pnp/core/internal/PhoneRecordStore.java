@@ -192,15 +192,32 @@ final class PhoneRecordStore {
         if (lines <= 2L * live.size() + 1000) {
             return;
         }
-        Map<MacAddress, PhoneRecord> records = new LinkedHashMap<>();
+        // Every line starts with the phone's MAC (see format): the last line of each live phone is kept
+        // as it is, without reading the record in it.
+        Map<String, String> last = new LinkedHashMap<>();
         byte[] all = Files.readAllBytes(journal);
         String text = new String(all, 0, lastLineBreak(all) + 1, StandardCharsets.UTF_8);
+        int lineNo = 0;
         for (String line : text.split("\n")) {
-            if (!line.isEmpty()) {
-                readLine(line, journal.toString(), records);
+            lineNo++;
+            int tab = line.indexOf('\t');
+            if (!line.startsWith("mac=") || tab < 0) {
+                if (!line.isEmpty()) {
+                    LOG.error("Dropping unreadable line {}:{} while compacting (it names no phone)", journal, lineNo);
+                }
+                continue;
+            }
+            String mac = line.substring(4, tab);
+            last.remove(mac);
+            if (!line.contains("\t" + DELETED)) {
+                last.put(mac, line);
             }
         }
-        compact(records.values());
+        StringBuilder compacted = new StringBuilder(text.length() / 2 + 1024);
+        last.values().forEach(l -> compacted.append(l).append('\n'));
+        close();
+        writeAtomically(journal, compacted.toString().getBytes(StandardCharsets.UTF_8));
+        lines = last.size();
     }
 
     /** Rewrites the journal with one line per phone: temporary file, then rename. */

@@ -1,6 +1,7 @@
 package pnp.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,30 @@ class PhoneRecordStoreTest {
         rec.state = state;
         rec.reason = "r-" + state;
         return rec;
+    }
+
+    @Test
+    void compactionKeepsTheLastLineOfEachLivePhoneOnly(@TempDir Path dir) throws Exception {
+        PhoneRecordStore store = new PhoneRecordStore(dir);
+        store.loadAll();
+        PhoneState[] states = PhoneState.values();
+        for (int i = 0; i < 1500; i++) { // more dead lines than 2 x live + 1000: compacted on the way
+            PhoneRecord rec = record(String.format("000b82%06x", i % 3), states[i % states.length]);
+            rec.reason = HOSTILE + i;
+            store.save(rec);
+        }
+        store.delete(MacAddress.parse("000b82000002").orElseThrow());
+        store.save(record("000b82000003", PhoneState.EXPECTED));
+        store.close();
+        List<String> journal = Files.readAllLines(dir.resolve(PhoneRecordStore.JOURNAL));
+        assertTrue(journal.size() < 500, "compacted: " + journal.size() + " lines");
+        List<PhoneRecord> loaded = new PhoneRecordStore(dir).loadAll();
+        java.util.Map<String, PhoneRecord> byMac = new java.util.HashMap<>();
+        loaded.forEach(r -> byMac.put(r.mac.value(), r));
+        assertEquals(java.util.Set.of("000b82000000", "000b82000001", "000b82000003"), byMac.keySet());
+        assertEquals(HOSTILE + 1497, byMac.get("000b82000000").reason);
+        assertEquals(states[1498 % states.length], byMac.get("000b82000001").state);
+        assertEquals(HOSTILE + 1498, byMac.get("000b82000001").reason);
     }
 
     @Test

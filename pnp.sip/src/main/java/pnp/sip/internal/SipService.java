@@ -133,6 +133,8 @@ public class SipService implements PhoneNotifier, ServerStatus {
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10_000);
     /** A PnP SUBSCRIBE is well under 2 KB; anything this large is not a booting phone. */
     static final int MAX_SUBSCRIBE_BYTES = 8192;
+    /** Socket receive buffers of the unicast and group sockets: a few thousand SUBSCRIBEs. */
+    static final int RECEIVE_BUFFER_BYTES = 4 << 20;
     private final RateLimitedLog flood = new RateLimitedLog(LOG, 10_000);
     private final Map<ClientTransaction, CompletableFuture<NotifyOutcome>> pending = new ConcurrentHashMap<>();
     private final Map<MacAddress, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -384,6 +386,9 @@ public class SipService implements PhoneNotifier, ServerStatus {
             props.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
             props.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
             props.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+            // A boot storm arrives faster than a GC pause lasts: queue it in the kernel rather than drop
+            // it (the kernel caps this at net.core.rmem_max; see README).
+            props.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(RECEIVE_BUFFER_BYTES));
             props.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "false");
             try {
                 SipFactory factory = SipFactory.getInstance();
@@ -417,7 +422,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
                 socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress(groupAddress, config.port()));
                 socket.setSoTimeout(1000);
-                socket.setReceiveBufferSize(1 << 20);
+                socket.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
                 group = socket;
                 join(chosen);
                 receiver = new Thread(this::receive, "pnp-sip-multicast");
