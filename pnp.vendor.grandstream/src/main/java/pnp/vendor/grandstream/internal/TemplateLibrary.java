@@ -15,7 +15,6 @@ import java.util.TimeZone;
 import freemarker.cache.ClassTemplateLoader;
 import freemarker.cache.ConditionalTemplateConfigurationFactory;
 import freemarker.cache.FileNameGlobMatcher;
-import freemarker.cache.MultiTemplateLoader;
 import freemarker.cache.TemplateLoader;
 import freemarker.core.TemplateClassResolver;
 import freemarker.core.TemplateConfiguration;
@@ -39,8 +38,9 @@ import pnp.api.MacAddress;
  * </pre>
  *
  * Templates named {@code *.xml.ftl} use the XML output format with auto-escaping, overrides included.
- * FreeMarker's cache keeps parsed templates and checks the files' modification time on every use,
- * so an edited, added or removed override applies to the next render.
+ * Every render looks for the override files and FreeMarker checks a found file's modification time,
+ * so an edited, added or removed override applies to the next render; the bundle's templates are
+ * parsed once.
  *
  * <p>Bundle templates are read through the class's own class loader (the bundle's inside OSGi), never
  * the thread context class loader. Thread-safe.
@@ -48,17 +48,21 @@ import pnp.api.MacAddress;
 final class TemplateLibrary {
 
     private final Path overrideRoot;
-    private final Configuration freemarker;
+    /** Override files: looked up and checked for changes on every render. */
+    private final Configuration overrides;
+    private final Configuration bundled;
 
     TemplateLibrary(Path overrideRoot, Class<?> bundleClass) {
         this.overrideRoot = overrideRoot.toAbsolutePath().normalize();
-        MultiTemplateLoader loader = new MultiTemplateLoader(new TemplateLoader[] {
-                new DirectoryLoader(this.overrideRoot), new ClassTemplateLoader(bundleClass, "/templates/grandstream")});
-        loader.setSticky(false);
+        this.overrides = configuration(new DirectoryLoader(this.overrideRoot), 0);
+        // The bundle's own templates cannot change while the bundle lives: parsed once, never checked again.
+        this.bundled = configuration(new ClassTemplateLoader(bundleClass, "/templates/grandstream"), Long.MAX_VALUE);
+    }
 
+    private static Configuration configuration(TemplateLoader loader, long updateDelayMillis) {
         Configuration c = new Configuration(Configuration.VERSION_2_3_34);
         c.setTemplateLoader(loader);
-        c.setTemplateUpdateDelayMilliseconds(0);
+        c.setTemplateUpdateDelayMilliseconds(updateDelayMillis);
         c.setLocalizedLookup(false);
         c.setDefaultEncoding("UTF-8");
         c.setOutputEncoding("UTF-8");
@@ -75,7 +79,7 @@ final class TemplateLibrary {
         xml.setOutputFormat(XMLOutputFormat.INSTANCE);
         xml.setAutoEscapingPolicy(Configuration.ENABLE_IF_SUPPORTED_AUTO_ESCAPING_POLICY);
         c.setTemplateConfigurations(new ConditionalTemplateConfigurationFactory(new FileNameGlobMatcher("*.xml.ftl"), xml));
-        this.freemarker = c;
+        return c;
     }
 
     Path overrideRoot() {
@@ -93,24 +97,38 @@ final class TemplateLibrary {
      */
     String render(String template, MacAddress mac, String model, Map<String, Object> dataModel) {
         for (String name : candidates(template, mac, model)) {
-            Template t;
-            try {
-                t = freemarker.getTemplate(name, null, null, null, true, true);
-            } catch (IOException e) {
-                throw new IllegalStateException("Grandstream template " + name + " cannot be read: " + e.getMessage(), e);
+            // Only a file that exists goes to FreeMarker's cache: a miss per phone would fill it with
+            // one negative entry per MAC and cost a lookup in every loader on every render.
+            if (Files.isRegularFile(overrideRoot.resolve(name))) {
+                Template t = template(overrides, name, true);
+                if (t != null) {
+                    return process(t, name, dataModel);
+                }
             }
-            if (t == null) {
-                continue;
-            }
-            StringWriter out = new StringWriter();
-            try {
-                t.process(dataModel, out);
-            } catch (TemplateException | IOException e) {
-                throw new IllegalStateException("Grandstream template " + name + " failed: " + e.getMessage(), e);
-            }
-            return out.toString();
         }
-        throw new IllegalStateException("Grandstream template " + template + " is missing from the bundle");
+        Template t = template(bundled, template, true);
+        if (t == null) {
+            throw new IllegalStateException("Grandstream template " + template + " is missing from the bundle");
+        }
+        return process(t, template, dataModel);
+    }
+
+    private static Template template(Configuration c, String name, boolean ignoreMissing) {
+        try {
+            return c.getTemplate(name, null, null, null, true, ignoreMissing);
+        } catch (IOException e) {
+            throw new IllegalStateException("Grandstream template " + name + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String process(Template t, String name, Map<String, Object> dataModel) {
+        StringWriter out = new StringWriter(16384);
+        try {
+            t.process(dataModel, out);
+        } catch (TemplateException | IOException e) {
+            throw new IllegalStateException("Grandstream template " + name + " failed: " + e.getMessage(), e);
+        }
+        return out.toString();
     }
 
     private static List<String> candidates(String template, MacAddress mac, String model) {
