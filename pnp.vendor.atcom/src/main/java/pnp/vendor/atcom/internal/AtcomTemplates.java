@@ -33,6 +33,7 @@ final class AtcomTemplates {
     static final String COMMON = "common.cfg.ftl";
 
     private final Configuration freemarker;
+    private final TemplateLevels levels;
 
     /**
      * @param root the override folder {@code ${pnp.home}/templates/atcom}; need not exist
@@ -40,7 +41,8 @@ final class AtcomTemplates {
     AtcomTemplates(Path root) {
         // 2.3.32: the oldest FreeMarker this bundle is known to work with; keeps 2.3.x runtimes usable
         freemarker = new Configuration(Configuration.VERSION_2_3_32);
-        freemarker.setTemplateLoader(new TemplateLevels(root));
+        levels = new TemplateLevels(root);
+        freemarker.setTemplateLoader(levels);
         freemarker.setTemplateUpdateDelayMilliseconds(0);
         freemarker.setLocalizedLookup(false);
         freemarker.setDefaultEncoding(StandardCharsets.UTF_8.name());
@@ -69,7 +71,7 @@ final class AtcomTemplates {
      * @throws IllegalStateException when the template is missing or fails, with FreeMarker's reason
      */
     byte[] render(MacAddress mac, String model, String template, Map<String, Object> data) {
-        String name = TemplateLevels.name(mac, model, template);
+        String name = levels.lookupName(mac, model, template);
         try {
             Template t = freemarker.getTemplate(name);
             StringWriter out = new StringWriter();

@@ -62,6 +62,18 @@ final class TemplateLevels implements TemplateLoader {
     }
 
     /**
+     * Like {@link #name}, but leaves out a level that has no folder under the root: phones without
+     * overrides then share one name, so FreeMarker parses and caches the template once instead of
+     * once per phone.
+     */
+    String lookupName(MacAddress mac, String model, String template) {
+        MacAddress phone = mac != null && Files.isDirectory(root.resolve("phone").resolve(mac.value())) ? mac : null;
+        String dir = modelDirectory(model).filter(d -> Files.isDirectory(root.resolve("model").resolve(d)))
+                .orElse("");
+        return name(phone, dir, template);
+    }
+
+    /**
      * The model's folder name: lower case, every character but {@code a-z 0-9 _ -} replaced by
      * {@code _} (so {@code "VOIP PHONE"} gives {@code voip_phone}); empty for an empty model.
      */
