@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.sip.ClientTransaction;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
@@ -87,7 +86,8 @@ import pnp.api.ServerStatus;
  *
  * <p>Threading: the multicast receiver thread and JAIN-SIP's threads call {@link #handle}; it only
  * parses, answers and hands over to the inventory, which works on its own thread. NOTIFYs are built
- * and sent on one thread of ours ({@code pnp-sip-notify}); their outcomes complete on the stack's.
+ * sent statelessly and retransmitted on one thread of ours ({@code pnp-sip-notify}); their outcomes
+ * complete on the stack's.
  */
 @Component(service = { PhoneNotifier.class, ServerStatus.class }, configurationPid = "pnp.sip", immediate = true)
 @Designate(ocd = SipService.Config.class)
@@ -136,18 +136,44 @@ public class SipService implements PhoneNotifier, ServerStatus {
     /** Socket receive buffers of the unicast and group sockets: a few thousand SUBSCRIBEs. */
     static final int RECEIVE_BUFFER_BYTES = 4 << 20;
     private final RateLimitedLog flood = new RateLimitedLog(LOG, 10_000);
-    private final Map<ClientTransaction, CompletableFuture<NotifyOutcome>> pending = new ConcurrentHashMap<>();
+    /** NOTIFYs sent and not yet answered, by the branch of their Via. */
+    private final Map<String, PendingNotify> pending = new ConcurrentHashMap<>();
     private final Map<MacAddress, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, Long> recentRequests = new ConcurrentHashMap<>();
     private final AtomicLong tags = new AtomicLong(System.nanoTime());
     private final AtomicLong lastPrune = new AtomicLong(System.nanoTime());
 
     private volatile Runtime runtime;
-    private final java.util.concurrent.ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pnp-sip-notify");
         t.setDaemon(true);
         return t;
     });
+
+    /**
+     * A NOTIFY on its way: sent statelessly and retransmitted by us as RFC 3261 17.1.2.2 asks (Timer E
+     * from T1 = 500 ms doubling up to T2 = 4 s, given up at Timer F = 64 x T1). A JAIN-SIP client
+     * transaction per NOTIFY would keep the request, its answer and three timers for 5 s after the
+     * answer (Timer K); in a boot storm that is most of the heap and of the collector's work.
+     */
+    private static final class PendingNotify {
+        final Runtime rt;
+        final Request request;
+        final CompletableFuture<NotifyOutcome> result;
+        final long deadline;
+
+        PendingNotify(Runtime rt, Request request, CompletableFuture<NotifyOutcome> result, long timerFMillis) {
+            this.rt = rt;
+            this.request = request;
+            this.result = result;
+            this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timerFMillis);
+        }
+    }
+
+    static final long T1_MILLIS = 500;
+    static final long T2_MILLIS = 4000;
+    /** Timer F; shorter only in tests. */
+    volatile long timerFMillis = 64 * T1_MILLIS;
 
     /**
      * The subscription a NOTIFY belongs to: the SUBSCRIBE's dialog identifiers, addresses kept as text
@@ -178,7 +204,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
         runtime.stop();
         sender.shutdown(); // what is queued still completes: "SIP stack is not listening"
         sender.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-        pending.values().forEach(f -> f.complete(new NotifyOutcome(false, 0, "SIP listener stopped")));
+        pending.values().forEach(p -> p.result.complete(new NotifyOutcome(false, 0, "SIP listener stopped")));
         pending.clear();
     }
 
@@ -205,14 +231,57 @@ public class SipService implements PhoneNotifier, ServerStatus {
             result.complete(new NotifyOutcome(false, 0, "SIP stack is not listening: " + rt.stackProblem));
             return;
         }
+        String branch = null;
         try {
             Request notify = rt.notifyRequest(to, url, contentType);
-            ClientTransaction ct = rt.provider.getNewClientTransaction(notify);
-            pending.put(ct, result);
-            ct.sendRequest();
+            branch = ((ViaHeader) notify.getHeader(ViaHeader.NAME)).getBranch();
+            pending.put(branch, new PendingNotify(rt, notify, result, timerFMillis));
+            rt.provider.sendRequest(notify);
+            scheduleRetransmission(branch, T1_MILLIS);
         } catch (Exception e) {
+            if (branch != null) {
+                pending.remove(branch);
+            }
             result.complete(new NotifyOutcome(false, 0, "cannot send NOTIFY: " + e));
         }
+    }
+
+    private void scheduleRetransmission(String branch, long afterMillis) {
+        try {
+            sender.schedule(() -> retransmit(branch, afterMillis), afterMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            PendingNotify p = pending.remove(branch);
+            if (p != null) {
+                p.result.complete(new NotifyOutcome(false, 0, "SIP listener stopped"));
+            }
+        }
+    }
+
+    /** Timer E fired: send the NOTIFY again unless it was answered; give up at Timer F. */
+    private void retransmit(String branch, long lastInterval) {
+        PendingNotify p = pending.get(branch);
+        if (p == null) {
+            return; // answered
+        }
+        if (System.nanoTime() - p.deadline >= 0) {
+            if (pending.remove(branch, p)) {
+                p.result.complete(new NotifyOutcome(false, 0, "no answer (timeout)"));
+            }
+            return;
+        }
+        SipProvider provider = p.rt.provider;
+        if (provider == null || p.rt != runtime) {
+            if (pending.remove(branch, p)) {
+                p.result.complete(new NotifyOutcome(false, 0, "SIP listener restarted before an answer"));
+            }
+            return;
+        }
+        try {
+            provider.sendRequest(p.request);
+        } catch (Exception e) {
+            badInput.warn("Cannot send a NOTIFY again to {}: {}", p.request.getRequestURI(), e.toString());
+        }
+        scheduleRetransmission(branch, Math.min(2 * lastInterval, T2_MILLIS));
     }
 
     /**
@@ -644,7 +713,8 @@ public class SipService implements PhoneNotifier, ServerStatus {
             Address fromAddress = sub != null ? addresses.createAddress(sub.us()) : addresses.createAddress(ourUri());
             String fromTag = sub != null ? sub.ourTag() : Long.toHexString(tags.incrementAndGet());
             Address toAddress = sub != null ? addresses.createAddress(sub.phone()) : addresses.createAddress(target);
-            ViaHeader via = headers.createViaHeader(address, config.port(), ListeningPoint.UDP, null);
+            ViaHeader via = headers.createViaHeader(address, config.port(), ListeningPoint.UDP,
+                    "z9hG4bK" + Long.toHexString(tags.incrementAndGet()) + Long.toHexString(System.nanoTime()));
             via.setRPort();
             List<ViaHeader> vias = new ArrayList<>();
             vias.add(via);
@@ -702,25 +772,23 @@ public class SipService implements PhoneNotifier, ServerStatus {
 
         @Override
         public void processResponse(ResponseEvent event) {
-            ClientTransaction ct = event.getClientTransaction();
             Response r = event.getResponse();
-            if (ct == null || r.getStatusCode() < 200) {
-                return;
+            ViaHeader via = (ViaHeader) r.getHeader(ViaHeader.NAME);
+            CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
+            if (r.getStatusCode() < 200 || via == null || via.getBranch() == null || cseq == null
+                    || !Request.NOTIFY.equals(cseq.getMethod())) {
+                return; // a provisional answer: keep retransmitting (RFC 3261 17.1.2.2 would slow to T2)
             }
-            CompletableFuture<NotifyOutcome> f = pending.remove(ct);
-            if (f != null) {
+            PendingNotify p = pending.remove(via.getBranch());
+            if (p != null) {
                 int code = r.getStatusCode();
-                f.complete(new NotifyOutcome(code < 300, code, code + " " + r.getReasonPhrase()));
+                p.result.complete(new NotifyOutcome(code < 300, code, code + " " + r.getReasonPhrase()));
             }
         }
 
         @Override
         public void processTimeout(TimeoutEvent event) {
-            CompletableFuture<NotifyOutcome> f = event.getClientTransaction() == null ? null
-                    : pending.remove(event.getClientTransaction());
-            if (f != null) {
-                f.complete(new NotifyOutcome(false, 0, "no answer (timeout)"));
-            }
+            // no transactions of ours: NOTIFY timeouts are our own Timer F
         }
 
         @Override
@@ -730,12 +798,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
 
         @Override
         public void processTransactionTerminated(TransactionTerminatedEvent event) {
-            if (event.getClientTransaction() != null) {
-                CompletableFuture<NotifyOutcome> f = pending.remove(event.getClientTransaction());
-                if (f != null) {
-                    f.complete(new NotifyOutcome(false, 0, "transaction ended without a final answer"));
-                }
-            }
+            // no transactions of ours
         }
 
         @Override

@@ -291,6 +291,65 @@ class SipServiceTest {
         assertEquals(200, o.statusCode());
     }
 
+    PhoneSighting sightingOfTestPhone() {
+        return new PhoneSighting(MacAddress.parse("000B82273B89").orElseThrow(), "Grandstream", "GXP2140", "1", "",
+                "127.0.0.1", phone.getLocalPort(), "127.0.0.1", phone.getLocalPort(), "lo", "127.0.0.1", false,
+                Instant.now());
+    }
+
+    String answer(String notify, String status) {
+        return "SIP/2.0 " + status + "\r\nVia: " + header(notify, "Via") + "\r\nFrom: " + header(notify, "From")
+                + "\r\nTo: " + header(notify, "To") + ";tag=ph\r\nCall-ID: " + header(notify, "Call-ID") + "\r\nCSeq: "
+                + header(notify, "CSeq") + "\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    @Test
+    void anUnansweredNotifyIsSentAgainAndTheAnswerToTheRetransmissionCounts() throws Exception {
+        var outcome = service.notify(sightingOfTestPhone(), "http://127.0.0.1/p/tok/cfg", Rendering.APPLICATION_URL)
+                .toCompletableFuture();
+        String first = receive();
+        String again = receive(); // not answered: Timer E sends it again
+        assertTrue(again.startsWith("NOTIFY "), again);
+        assertEquals(header(first, "Via"), header(again, "Via"), "a retransmission keeps its branch");
+        assertEquals(header(first, "CSeq"), header(again, "CSeq"));
+        assertFalse(outcome.isDone());
+        send(answer(again, "200 OK"));
+        NotifyOutcome o = outcome.get(10, TimeUnit.SECONDS);
+        assertTrue(o.accepted(), o.toString());
+    }
+
+    @Test
+    void anErrorAnswerIsReportedAsSuch() throws Exception {
+        var outcome = service.notify(sightingOfTestPhone(), "http://127.0.0.1/p/tok/cfg", Rendering.APPLICATION_URL)
+                .toCompletableFuture();
+        String n = receive();
+        send(answer(n, "481 Subscription Does Not Exist"));
+        NotifyOutcome o = outcome.get(10, TimeUnit.SECONDS);
+        assertFalse(o.accepted(), o.toString());
+        assertEquals(481, o.statusCode());
+    }
+
+    @Test
+    void aNotifyNeverAnsweredTimesOutAfterTimerF() throws Exception {
+        service.timerFMillis = 1200;
+        var outcome = service.notify(sightingOfTestPhone(), "http://127.0.0.1/p/tok/cfg", Rendering.APPLICATION_URL)
+                .toCompletableFuture();
+        NotifyOutcome o = outcome.get(20, TimeUnit.SECONDS);
+        assertFalse(o.accepted(), o.toString());
+        assertEquals(0, o.statusCode());
+        assertTrue(o.detail().contains("timeout"), o.toString());
+        List<String> sent = new ArrayList<>();
+        phone.setSoTimeout(200);
+        try {
+            for (int i = 0; i < 20; i++) {
+                sent.add(receive());
+            }
+        } catch (SocketTimeoutException e) {
+            // all read
+        }
+        assertTrue(sent.size() >= 2 && sent.stream().allMatch(m -> m.startsWith("NOTIFY ")), sent.toString());
+    }
+
     static String header(String msg, String name) {
         for (String line : msg.split("\r\n")) {
             if (line.startsWith(name + ": ")) {
