@@ -68,7 +68,7 @@ class AtcomProvisioningTest {
                 + ">sipp.out 2>&1 &\n"
                 + "phone=$!\n"
                 + "url=\n"
-                + "for i in $(seq 1 150); do url=$(grep -o 'url [a-z]*://[^ ]*' atcom.log 2>/dev/null | head -1 | cut -c5-); "
+                + "for i in $(seq 1 600); do url=$(grep -o 'url [a-z]*://[^ ]*' atcom.log 2>/dev/null | head -1 | cut -c5-); "
                 + "[ -n \"$url\" ] && break; sleep 0.1; done\n"
                 + "echo \"url $url\"\n";
     }
@@ -76,7 +76,7 @@ class AtcomProvisioningTest {
     /** Waits for sipp, then (bounded) until the record says PROVISIONED, then stops the server (it saves). */
     static String finish() {
         return "wait $phone; echo \"sipp exit $?\"\n"
-                + "for i in $(seq 1 100); do [ \"$(phone_state home/data/phones/phones.journal " + MAC + ")\" = PROVISIONED ] "
+                + "for i in $(seq 1 300); do [ \"$(phone_state home/data/phones/phones.journal " + MAC + ")\" = PROVISIONED ] "
                 + "&& break; sleep 0.1; done\n"
                 + "kill $server; wait $server\n";
     }

@@ -58,7 +58,7 @@ class HotDeployTest {
                 + "-p 5070 -m 1 -nostdin -recv_timeout 70000 -trace_logs -log_file sipp.log -trace_err "
                 + "-error_file sipp.err >/dev/null 2>&1 &\n"
                 + "sipp=$!\n"
-                + waitForState("UNCLAIMED", 100)
+                + waitForState("UNCLAIMED", 300)
                 + "echo \"before drop: state=$(phone_state " + JOURNAL + " " + MAC + ")\"\n"
                 + "cp " + YEALINK + " home/yealink.jar.tmp && mv home/yealink.jar.tmp home/deploy/pnp.vendor.yealink.jar\n"
                 + "dropped=$(date +%s%N)\n"
@@ -67,16 +67,16 @@ class HotDeployTest {
                 + "echo \"url $url\"\n"
                 + "echo \"download $(curl -s -o yealink.cfg -w '%{http_code}' -A 'Yealink SIP-T46S 66.86.0.15 "
                 + "00:15:65:f4:f9:e1' \"$url\")\"\n"
-                + waitForState("DOWNLOADED", 50)
+                + waitForState("DOWNLOADED", 300)
                 + "echo \"after download: state=$(phone_state " + JOURNAL + " " + MAC + ")\"\n"
                 + "rm home/deploy/pnp.vendor.yealink.jar\n"
                 + "removed=$(date +%s%N)\n"
                 // FileInstall polls every second: 5 s, although this is within the inventory's start-up
                 // grace (10 s, while profiles may still arrive), which must not hold a profile that left
-                + "for i in $(seq 1 50); do code=$(curl -s -o /dev/null -w '%{http_code}' \"$url\"); "
+                + "for i in $(seq 1 300); do code=$(curl -s -o /dev/null -w '%{http_code}' \"$url\"); "
                 + "[ \"$code\" = 404 ] && break; sleep 0.1; done\n"
                 + "echo \"after removal $code in $(( ($(date +%s%N) - removed) / 1000000 )) ms\"\n"
-                + waitForState("UNCLAIMED", 50)
+                + waitForState("UNCLAIMED", 300)
                 + "echo \"after removal: state=$(phone_state " + JOURNAL + " " + MAC + ")\"\n", 150);
         System.out.print(out);
         String context = out + Namespace.serverLog(dir);

@@ -61,7 +61,9 @@ class MulticastProvisioningTest {
                 + "curl -s -f -o second.cfg \"$url\"; echo \"curl2 $?\"\n"
                 + "guess=$(echo \"$url\" | sed 's#/provisioning/[^/]*/#/provisioning/AAAAAAAAAAAAAAAAAAAAAA/#')\n"
                 + "echo \"guess $(curl -s -o /dev/null -w '%{http_code}' \"$guess\")\"\n"
-                + "sleep 1\n"
+                // the download is reported after the response: wait (bounded) until it is recorded, not 1 s
+                + "for i in $(seq 1 300); do [ \"$(phone_state home/data/phones/phones.journal 000b82273b89)\" = "
+                + "PROVISIONED ] && break; sleep 0.1; done\n"
                 // a restart (framework cache deleted too): the phone's URL, token and file must survive
                 + "kill $server; wait $server; rm -rf home/felix-cache\n"
                 + startServer()
@@ -95,7 +97,9 @@ class MulticastProvisioningTest {
         String out = Namespace.run(dir, startServer()
                 + sipp("pnp-subscribe-200.xml", "atcom.csv", "atcom.log")
                 + sipp("pnp-subscribe-200.xml", "yealink.csv", "yealink.log")
-                + "sleep 1\n", 120);
+                // the phones are recorded after their 200: wait (bounded) until both are, not 1 s
+                + "for i in $(seq 1 300); do [ $(phones_in home/data/phones/phones.journal) -ge 2 ] && break; "
+                + "sleep 0.1; done\n", 120);
         assertTrue(out.contains("sipp atcom.log exit 0"), out + Namespace.serverLog(dir));
         assertTrue(out.contains("sipp yealink.log exit 0"), out + Namespace.serverLog(dir));
         Properties atcom = Namespace.phoneRecord(dir, "808287057926");

@@ -97,7 +97,11 @@ class PhonesConsoleTest {
                 + "timeout 40 sipp 224.0.1.75:5060 -sf " + SIPP + "/pnp-subscribe-200.xml -inf heard.csv -i 127.0.0.1 "
                 + "-p 5070 -m 1 -nostdin -recv_timeout 15000 >/dev/null 2>&1; echo \"sipp exit $?\"\n"
                 + waitFor201
-                + "sleep 1\n"
+                // kill -9 keeps only what is in the journal, which is written in the background (flushed each
+                // second): wait (bounded) until it holds what the console lists, rather than 1 s
+                + "for i in $(seq 1 300); do [ $(phones_in home/data/phones/phones.journal EXPECTED) -ge 200 ] && "
+                + "[ \"$(phone_state home/data/phones/phones.journal 001565f4f9e1)\" = UNCLAIMED ] && break; "
+                + "sleep 0.1; done\n"
                 + "curl -s -u admin:$pw " + CONSOLE + "/phones.json > before.json\n"
                 + "kill -9 $server; wait $server 2>/dev/null; echo killed\n"
                 + start()

@@ -9,8 +9,11 @@ import java.util.Hashtable;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
 import pnp.api.MacAddress;
@@ -19,6 +22,9 @@ import pnp.api.PhoneSighting;
 
 /** Zero-touch: claimed phones matching the rule get the next free extensions of the range, then none is left. */
 class ZeroTouchTest {
+
+    @InjectBundleContext
+    BundleContext context;
 
     @Test
     void matchingPhonesGetTheNextFreeExtensions(@InjectService PhoneInventory inventory,
@@ -32,7 +38,14 @@ class ZeroTouchTest {
         core.update(props);
         MacAddress a = mac("c074ad000001"), b = mac("c074ad000002"), c = mac("c074ad000003"), other = mac("000b82000004");
         try {
-            Thread.sleep(500); // let the inventory see its new configuration before the phones arrive
+            // The inventory must have its new configuration before the phones arrive (else a later re-dispatch
+            // hands out the range in no particular order). SCR applies it on its own thread and then updates the
+            // service properties: wait for those instead of guessing a time.
+            Await.until("the inventory has the zero-touch configuration", () -> {
+                ServiceReference<PhoneInventory> ref = context.getServiceReference(PhoneInventory.class);
+                return ref != null && "500-501".equals(ref.getProperty("zeroTouchExtensions"))
+                        && Boolean.TRUE.equals(ref.getProperty("zeroTouch"));
+            });
             for (MacAddress m : new MacAddress[] { a, b, c, other }) {
                 inventory.sighted(new PhoneSighting(m, "Grandstream", "GXP2160", "1", "Grandstream GXP2160 1",
                         "127.0.0.31", 5099, "127.0.0.31", 5099, "lo", "127.0.0.1", true, Instant.now()));

@@ -237,7 +237,9 @@ class SimulatorTest {
             Set<String> httpClients = new HashSet<>();
             http.requests.forEach(q -> httpClients.add(q.client().getHostAddress()));
             assertEquals(phoneAddresses, httpClients);
-            // the NOTIFY was sent twice: both copies answered (the second one when the phone finished)
+            // the NOTIFY was sent twice: both copies answered (the second one when the phone finished). The
+            // responder's thread may still be reading the last answers when the run returns: wait for them.
+            awaitAnswers(pnp, 30, 2);
             assertEquals(30, pnp.notifyOks.size());
             pnp.notifyOks.values().forEach(n -> assertEquals(2, n.get()));
             assertTrue(r.out().contains("SUBSCRIBE -> NOTIFY"), r.out());
@@ -268,7 +270,7 @@ class SimulatorTest {
             };
         })) {
             Run r = run(dir, "--phones", "12", "--target", pnp.target(), "--mac-start", "000B82000000",
-                    "--downloads", "2", "--t1", "50", "--subscribe-timeout", "0.4", "--notify-timeout", "0.4",
+                    "--downloads", "2", "--t1", "50", "--subscribe-timeout", "2", "--notify-timeout", "2",
                     "--concurrency", "12");
             assertEquals(1, r.status(), r.out());
             assertEquals("2", r.summary().get("ok"));
@@ -298,7 +300,7 @@ class SimulatorTest {
                 tftp.files.put(mac + ".cfg", TestTftpServer.bytes(700 + i, i));
             }
             Run r = run(dir, "--vendor", "atcom", "--phones", "6", "--target", pnp.target(), "--source-from",
-                    "127.4.0.1", "--downloads", "2", "--tftp-timeout", "300");
+                    "127.4.0.1", "--downloads", "2", "--tftp-timeout", "3000");
             // the sixth phone's own file does not exist: TFTP error 1
             assertEquals(1, r.status(), r.out());
             assertEquals("5", r.summary().get("ok"));
@@ -322,8 +324,9 @@ class SimulatorTest {
     void finishedPhonesStillAnswerNotifyRetransmissionsWhileTheyLinger(@TempDir Path dir) throws Exception {
         try (Responder pnp = new Responder(mac -> new Plan(200, "http://127.0.0.1:9/never", 1, 300))) {
             Run r = run(dir, "--phones", "3", "--target", pnp.target(), "--source-from", "127.5.0.1", "--downloads",
-                    "0", "--linger", "1.5");
+                    "0", "--linger", "3");
             assertEquals(0, r.status(), r.out());
+            awaitAnswers(pnp, 3, 2);
             assertEquals(3, pnp.notifyOks.size());
             pnp.notifyOks.values().forEach(n -> assertEquals(2, n.get(), "the late NOTIFY was answered too"));
             assertEquals("3", r.summary().get("notify_retransmissions"));
@@ -333,6 +336,15 @@ class SimulatorTest {
             assertEquals(0, r.status(), r.out());
             Thread.sleep(600);
             pnp.notifyOks.values().forEach(n -> assertEquals(1, n.get(), "closed at once: no answer to the late one"));
+        }
+    }
+
+    /** Waits (10 s at most) until the responder has read {@code each} NOTIFY answers from {@code calls} calls. */
+    private static void awaitAnswers(Responder pnp, int calls, int each) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() - end < 0 && (pnp.notifyOks.size() < calls
+                || pnp.notifyOks.values().stream().anyMatch(n -> n.get() < each))) {
+            Thread.sleep(20);
         }
     }
 

@@ -154,8 +154,10 @@ class InventoryNotifyTest {
                 5060, "vs", "10.200.0.1", true, Instant.now());
     }
 
+    /** Polls for the condition, 15 s at most, counted in time (a loaded machine oversleeps). */
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean() && System.nanoTime() - end < 0) {
             Thread.sleep(25);
         }
         assertTrue(condition.getAsBoolean(), what);

@@ -55,15 +55,27 @@ class AuthenticationTest {
         server.stop();
     }
 
+    /** 200 answers to GET: each is reported as a download once its body is written, maybe after the test. */
+    private static final java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+
     @BeforeEach
-    void clear() {
+    void clear() throws InterruptedException {
+        // The server is shared: let the deliveries of earlier tests arrive before this test's count starts.
+        FakeFiles.await(() -> files.delivered.get() >= served.get());
+        assertEquals(served.get(), files.delivered.get(), "earlier tests' deliveries all reported");
         files.downloads.clear();
     }
 
-    private static void awaitDownloads(int n) throws InterruptedException {
-        for (int i = 0; i < 100 && files.downloads.size() < n; i++) {
-            Thread.sleep(20);
+    private static RawHttp.Answer send(String method, String target, String... extraHeaders) throws java.io.IOException {
+        RawHttp.Answer a = RawHttp.send(port, method, target, extraHeaders);
+        if (method.equals("GET") && a.status() == 200) {
+            served.incrementAndGet();
         }
+        return a;
+    }
+
+    private static void awaitDownloads(int n) throws InterruptedException {
+        FakeFiles.await(() -> files.downloads.size() >= n);
     }
 
     private static String basic(String user, String password) {
@@ -104,7 +116,7 @@ class AuthenticationTest {
 
     @Test
     void basicWithTheRightCredentialsServesTheFile() throws Exception {
-        RawHttp.Answer a = RawHttp.send(port, "GET", BASIC_FILE, basic(FakeFiles.BASIC.user(), FakeFiles.BASIC.password()));
+        RawHttp.Answer a = send("GET", BASIC_FILE, basic(FakeFiles.BASIC.user(), FakeFiles.BASIC.password()));
         assertEquals(200, a.status());
         assertArrayEquals(XML, a.body());
         assertEquals("\"basic1\"", a.headers().get("etag"));
@@ -114,7 +126,7 @@ class AuthenticationTest {
 
     @Test
     void basicWithoutCredentialsIsChallenged() throws Exception {
-        RawHttp.Answer a = RawHttp.send(port, "GET", BASIC_FILE);
+        RawHttp.Answer a = send("GET", BASIC_FILE);
         assertUnauthorized(a, "Basic");
         assertEquals(List.of("Basic realm=\"pnp\""), a.values("www-authenticate"));
     }
@@ -125,7 +137,7 @@ class AuthenticationTest {
                 basic(FakeFiles.BASIC.user(), FakeFiles.BASIC.password() + "x"), "Authorization: Basic !!!",
                 "Authorization: Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes()),
                 "Authorization: Bearer abc")) {
-            assertUnauthorized(RawHttp.send(port, "GET", BASIC_FILE, header), "Basic");
+            assertUnauthorized(send("GET", BASIC_FILE, header), "Basic");
         }
         Thread.sleep(100);
         assertEquals(List.of(), files.downloads);
@@ -133,23 +145,23 @@ class AuthenticationTest {
 
     @Test
     void aDigestPhoneDoesNotAcceptBasic() throws Exception {
-        RawHttp.Answer a = RawHttp.send(port, "GET", DIGEST_FILE, basic(FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password()));
+        RawHttp.Answer a = send("GET", DIGEST_FILE, basic(FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password()));
         assertUnauthorized(a, "Digest");
     }
 
     @Test
     void headNeedsAuthenticationAndIsNotADownload() throws Exception {
-        assertEquals(401, RawHttp.send(port, "HEAD", BASIC_FILE).status());
-        RawHttp.Answer a = RawHttp.send(port, "HEAD", BASIC_FILE, basic(FakeFiles.BASIC.user(), FakeFiles.BASIC.password()));
+        assertEquals(401, send("HEAD", BASIC_FILE).status());
+        RawHttp.Answer a = send("HEAD", BASIC_FILE, basic(FakeFiles.BASIC.user(), FakeFiles.BASIC.password()));
         assertEquals(200, a.status());
         assertEquals(String.valueOf(XML.length), a.headers().get("content-length"));
         assertEquals(0, a.body().length);
-        String nonce = nonce(RawHttp.send(port, "HEAD", DIGEST_FILE));
-        RawHttp.Answer d = RawHttp.send(port, "HEAD", DIGEST_FILE,
+        String nonce = nonce(send("HEAD", DIGEST_FILE));
+        RawHttp.Answer d = send("HEAD", DIGEST_FILE,
                 digest("MD5", "HEAD", DIGEST_FILE, FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password(), nonce));
         assertEquals(200, d.status());
         assertEquals("\"digest1\"", d.headers().get("etag"));
-        RawHttp.Answer asGet = RawHttp.send(port, "HEAD", DIGEST_FILE,
+        RawHttp.Answer asGet = send("HEAD", DIGEST_FILE,
                 digest("MD5", "GET", DIGEST_FILE, FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password(), nonce));
         assertEquals(401, asGet.status(), "the method is part of the digest");
         Thread.sleep(100);
@@ -158,14 +170,14 @@ class AuthenticationTest {
 
     @Test
     void notModifiedOnlyAfterAuthentication() throws Exception {
-        RawHttp.Answer without = RawHttp.send(port, "GET", BASIC_FILE, "If-None-Match: \"basic1\"");
+        RawHttp.Answer without = send("GET", BASIC_FILE, "If-None-Match: \"basic1\"");
         assertUnauthorized(without, "Basic");
-        RawHttp.Answer with = RawHttp.send(port, "GET", BASIC_FILE, "If-None-Match: \"basic1\"",
+        RawHttp.Answer with = send("GET", BASIC_FILE, "If-None-Match: \"basic1\"",
                 basic(FakeFiles.BASIC.user(), FakeFiles.BASIC.password()));
         assertEquals(304, with.status());
         assertEquals(0, with.body().length);
-        String nonce = nonce(RawHttp.send(port, "GET", DIGEST_FILE));
-        RawHttp.Answer d = RawHttp.send(port, "GET", DIGEST_FILE, "If-None-Match: \"digest1\"",
+        String nonce = nonce(send("GET", DIGEST_FILE));
+        RawHttp.Answer d = send("GET", DIGEST_FILE, "If-None-Match: \"digest1\"",
                 digest("MD5", "GET", DIGEST_FILE, FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password(), nonce));
         assertEquals(304, d.status());
         Thread.sleep(100);
@@ -176,7 +188,7 @@ class AuthenticationTest {
 
     @Test
     void digestChallengeOffersMd5ThenSha256() throws Exception {
-        RawHttp.Answer a = RawHttp.send(port, "GET", DIGEST_FILE);
+        RawHttp.Answer a = send("GET", DIGEST_FILE);
         assertUnauthorized(a, "Digest");
         List<String> c = a.values("www-authenticate");
         assertEquals(2, c.size(), c.toString());
@@ -187,8 +199,8 @@ class AuthenticationTest {
 
     @Test
     void digestMd5ComputedByHandServesTheFile() throws Exception {
-        String nonce = nonce(RawHttp.send(port, "GET", DIGEST_FILE));
-        RawHttp.Answer a = RawHttp.send(port, "GET", DIGEST_FILE,
+        String nonce = nonce(send("GET", DIGEST_FILE));
+        RawHttp.Answer a = send("GET", DIGEST_FILE,
                 digest("MD5", "GET", DIGEST_FILE, FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password(), nonce),
                 "User-Agent: Grandstream GXP1610");
         assertEquals(200, a.status(), a.text());
@@ -200,18 +212,18 @@ class AuthenticationTest {
 
     @Test
     void digestSha256ServesTheFile() throws Exception {
-        String nonce = nonce(RawHttp.send(port, "GET", DIGEST_FILE));
-        RawHttp.Answer a = RawHttp.send(port, "GET", DIGEST_FILE,
+        String nonce = nonce(send("GET", DIGEST_FILE));
+        RawHttp.Answer a = send("GET", DIGEST_FILE,
                 digest("SHA-256", "GET", DIGEST_FILE, FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password(), nonce));
         assertEquals(200, a.status(), a.text());
     }
 
     @Test
     void digestWithAWrongPasswordOrUserIsRefused() throws Exception {
-        String nonce = nonce(RawHttp.send(port, "GET", DIGEST_FILE));
-        assertUnauthorized(RawHttp.send(port, "GET", DIGEST_FILE,
+        String nonce = nonce(send("GET", DIGEST_FILE));
+        assertUnauthorized(send("GET", DIGEST_FILE,
                 digest("MD5", "GET", DIGEST_FILE, FakeFiles.DIGEST.user(), "wrong", nonce)), "Digest");
-        assertUnauthorized(RawHttp.send(port, "GET", DIGEST_FILE,
+        assertUnauthorized(send("GET", DIGEST_FILE,
                 digest("MD5", "GET", DIGEST_FILE, "someone", FakeFiles.DIGEST.password(), nonce)), "Digest");
         Thread.sleep(100);
         assertEquals(List.of(), files.downloads);
@@ -220,7 +232,7 @@ class AuthenticationTest {
     @Test
     void digestWithAForgedNonceIsRefusedWithoutStale() throws Exception {
         String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[40]);
-        RawHttp.Answer a = RawHttp.send(port, "GET", DIGEST_FILE,
+        RawHttp.Answer a = send("GET", DIGEST_FILE,
                 digest("MD5", "GET", DIGEST_FILE, FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password(), forged));
         assertUnauthorized(a, "Digest");
         assertFalse(a.values("www-authenticate").get(0).contains("stale"));
@@ -228,27 +240,27 @@ class AuthenticationTest {
 
     @Test
     void anExpiredNonceWithTheRightAnswerIsStale() throws Exception {
-        String nonce = nonce(RawHttp.send(port, "GET", DIGEST_FILE));
+        String nonce = nonce(send("GET", DIGEST_FILE));
         clock.addAndGet(PhoneAuthentication.NONCE_LIFETIME_MILLIS + 1000);
-        RawHttp.Answer stale = RawHttp.send(port, "GET", DIGEST_FILE,
+        RawHttp.Answer stale = send("GET", DIGEST_FILE,
                 digest("MD5", "GET", DIGEST_FILE, FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password(), nonce));
         assertUnauthorized(stale, "Digest");
         assertTrue(stale.values("www-authenticate").stream().allMatch(c -> c.endsWith(", stale=true")),
                 stale.values("www-authenticate").toString());
-        RawHttp.Answer wrong = RawHttp.send(port, "GET", DIGEST_FILE,
+        RawHttp.Answer wrong = send("GET", DIGEST_FILE,
                 digest("MD5", "GET", DIGEST_FILE, FakeFiles.DIGEST.user(), "wrong", nonce));
         assertFalse(wrong.values("www-authenticate").get(0).contains("stale"), "stale only for a right answer");
         String fresh = nonce(stale);
-        RawHttp.Answer retry = RawHttp.send(port, "GET", DIGEST_FILE,
+        RawHttp.Answer retry = send("GET", DIGEST_FILE,
                 digest("MD5", "GET", DIGEST_FILE, FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password(), fresh));
         assertEquals(200, retry.status());
     }
 
     @Test
     void theDigestUriMustBeTheRequestTarget() throws Exception {
-        String nonce = nonce(RawHttp.send(port, "GET", DIGEST_FILE));
+        String nonce = nonce(send("GET", DIGEST_FILE));
         String other = "/provisioning/" + FakeFiles.TOKEN + "/cfg000b82273b89.xml";
-        RawHttp.Answer a = RawHttp.send(port, "GET", DIGEST_FILE,
+        RawHttp.Answer a = send("GET", DIGEST_FILE,
                 digest("MD5", "GET", other, FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password(), nonce));
         assertEquals(400, a.status());
         assertEquals("Bad request\n", a.text());
@@ -256,8 +268,8 @@ class AuthenticationTest {
 
     @Test
     void filesWithoutCredentialsAndUnknownFilesAreUnchanged() throws Exception {
-        assertEquals(200, RawHttp.send(port, "GET", "/provisioning/" + FakeFiles.TOKEN + "/cfg000b82273b89.xml").status());
-        RawHttp.Answer unknown = RawHttp.send(port, "GET", "/provisioning/" + "x".repeat(32) + "/digest.xml");
+        assertEquals(200, send("GET", "/provisioning/" + FakeFiles.TOKEN + "/cfg000b82273b89.xml").status());
+        RawHttp.Answer unknown = send("GET", "/provisioning/" + "x".repeat(32) + "/digest.xml");
         assertEquals(404, unknown.status());
         assertNull(unknown.headers().get("www-authenticate"));
     }

@@ -118,9 +118,7 @@ class CurlTest {
     }
 
     private void awaitDownloads(int n) throws InterruptedException {
-        for (int i = 0; i < 100 && files.downloads.size() < n; i++) {
-            Thread.sleep(20);
-        }
+        FakeFiles.await(() -> files.downloads.size() >= n);
     }
 
     @Test

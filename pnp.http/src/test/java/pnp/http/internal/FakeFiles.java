@@ -65,6 +65,17 @@ final class FakeFiles implements ProvisioningFiles {
         return new Found(MacAddress.parse("000b82273b89").orElseThrow(), f, etag, MODIFIED, credentials);
     }
 
+    /**
+     * Polls until the condition holds, 10 s at most, counted in time: the server reports a download after
+     * the response is written, and on a loaded machine that can take a while.
+     */
+    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() - end < 0) {
+            Thread.sleep(20);
+        }
+    }
+
     static String xml() {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><gs_provision version=\"1\"><config version=\"1\">"
                 + "<P271>1</P271><P34>secret</P34></config></gs_provision>\n";

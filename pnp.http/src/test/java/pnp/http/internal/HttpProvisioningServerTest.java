@@ -44,7 +44,7 @@ class HttpProvisioningServerTest {
         server.start();
         port = server.httpPort();
         assertTrue(port > 0, () -> "not listening: " + server.endpoints());
-        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
     }
 
     @AfterAll
@@ -58,16 +58,15 @@ class HttpProvisioningServerTest {
     @BeforeEach
     void clear() throws InterruptedException {
         // The server is shared: let the deliveries of earlier tests arrive before this test's count starts.
-        for (int i = 0; i < 100 && files.delivered.get() < served.get(); i++) {
-            Thread.sleep(20);
-        }
+        FakeFiles.await(() -> files.delivered.get() >= served.get());
+        assertEquals(served.get(), files.delivered.get(), "earlier tests' deliveries all reported");
         files.downloads.clear();
         files.lookups.clear();
     }
 
     private static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(5));
+                .timeout(Duration.ofSeconds(20));
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -79,9 +78,7 @@ class HttpProvisioningServerTest {
     }
 
     private static void awaitDownloads(int n) throws InterruptedException {
-        for (int i = 0; i < 100 && files.downloads.size() < n; i++) {
-            Thread.sleep(20);
-        }
+        FakeFiles.await(() -> files.downloads.size() >= n);
     }
 
     @Test
@@ -176,7 +173,7 @@ class HttpProvisioningServerTest {
     @Test
     void otherMethodsAnswer405WithAllow() throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + FILE))
-                .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(405, r.statusCode());
         assertEquals("GET, HEAD", r.headers().firstValue("allow").orElseThrow());

@@ -37,7 +37,7 @@ final class RawHttp {
     private RawHttp() {
     }
 
-    /** Sends {@code METHOD target HTTP/1.1} with {@code Connection: close} and reads until EOF (5 s bound). */
+    /** Sends {@code METHOD target HTTP/1.1} with {@code Connection: close} and reads until EOF (20 s bound). */
     static Answer send(int port, String method, String target, String... extraHeaders) throws IOException {
         StringBuilder req = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\nConnection: close\r\n");
@@ -46,8 +46,8 @@ final class RawHttp {
         }
         req.append("\r\n");
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            s.setSoTimeout(5000);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 20_000);
+            s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
             out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
