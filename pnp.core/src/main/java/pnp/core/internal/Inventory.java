@@ -900,7 +900,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                 continue;
             }
             for (String name : names(f.shell())) {
-                phoneFileNames.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet()).add(rec.mac);
+                phoneFileNames.compute(name, (k, owners) -> withOwner(owners, rec.mac));
             }
         }
     }
@@ -914,16 +914,39 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         for (Served.Kept f : old.files()) {
             if (f.shell().scope() == ProvisioningFile.Scope.PHONE) {
                 for (String name : names(f.shell())) {
-                    Set<MacAddress> owners = phoneFileNames.get(name);
-                    if (owners != null) {
-                        owners.remove(mac);
-                        if (owners.isEmpty()) {
-                            phoneFileNames.remove(name, owners);
-                        }
-                    }
+                    phoneFileNames.computeIfPresent(name, (k, owners) -> withoutOwner(owners, mac));
                 }
             }
         }
+    }
+
+    /**
+     * Most file names belong to one phone: those get an immutable one-element set (a concurrent set
+     * each cost ~250 bytes, three names per phone); a name shared by a second phone gets a concurrent set.
+     */
+    static Set<MacAddress> withOwner(Set<MacAddress> owners, MacAddress mac) {
+        if (owners == null) {
+            return Set.of(mac);
+        }
+        if (owners.contains(mac)) {
+            return owners;
+        }
+        if (owners instanceof ConcurrentHashMap.KeySetView<?, ?>) {
+            owners.add(mac);
+            return owners;
+        }
+        Set<MacAddress> shared = ConcurrentHashMap.newKeySet();
+        shared.addAll(owners);
+        shared.add(mac);
+        return shared;
+    }
+
+    static Set<MacAddress> withoutOwner(Set<MacAddress> owners, MacAddress mac) {
+        if (owners instanceof ConcurrentHashMap.KeySetView<?, ?>) {
+            owners.remove(mac);
+            return owners.isEmpty() ? null : owners;
+        }
+        return owners.contains(mac) ? null : owners;
     }
 
     private static Set<String> names(ProvisioningFile f) {
