@@ -156,7 +156,19 @@ inner() {
   [ "$n" -ge "$expected" ] || { echo "server lists $n of $expected phones as assigned in time" >&2; exit 1; }
   echo "$ASSIGN $((a1 - a0)) $n" >"$WORK/assign.txt"
   echo "storm: $n phones assigned ($ASSIGN) in $((a1 - a0)) ms" >&2
-  sleep 2   # let the inventory's flush settle
+  # Config Admin still delivers the import's events to its listeners for a while after the phones are
+  # listed: wait until the server is quiet (under 5% of a core for 2 s in a row; at most 120 s), so the
+  # storm does not share the cores with the tail of the import.
+  local q0 q1 quiet=0
+  q0=$(ticks "$SERVER")
+  for _ in $(seq 1 240); do
+    sleep 0.5
+    q1=$(ticks "$SERVER")
+    if [ $((q1 - q0)) -le $(( $(getconf CLK_TCK) / 40 )) ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    q0=$q1
+    [ "$quiet" -ge 4 ] && break
+  done
+  echo "storm: server quiet after the import ($([ "$quiet" -ge 4 ] && echo yes || echo 'no, after 120 s'))" >&2
 
   # ---- 3. warm-up, then the storm ----
   # C1 only and the serial collector: the simulator's JVM leaves the cores to the server (half its CPU otherwise)
