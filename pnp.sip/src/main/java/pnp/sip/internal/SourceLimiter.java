@@ -38,8 +38,12 @@ final class SourceLimiter {
         }
         Bucket b = buckets.computeIfAbsent(source, s -> new Bucket(burst, nanoTime));
         synchronized (b) {
-            b.tokens = Math.min(burst, b.tokens + (nanoTime - b.last) / 1e9 * perSecond);
-            b.last = nanoTime;
+            // Threads read the clock before they get here: a reading older than the bucket's adds nothing
+            // (and must not move the bucket's time back, which would count the same interval twice).
+            if (nanoTime - b.last > 0) {
+                b.tokens = Math.min(burst, b.tokens + (nanoTime - b.last) / 1e9 * perSecond);
+                b.last = nanoTime;
+            }
             if (b.tokens >= 1) {
                 b.tokens -= 1;
                 return true;
