@@ -85,16 +85,17 @@ class PacketLossTest {
             awaitListening(server);
 
             // curl derives all its TFTP timeouts from --connect-timeout, and it also bounds the whole
-            // transfer: 60 s leaves room for 10 parallel files under loss (RRQ retried every few seconds)
+            // transfer: 120 s leaves room for 10 parallel files under loss on a slow machine (RRQ retried every
+            // 5 s; a typical run takes 20-30 s)
             List<Process> clients = new ArrayList<>();
             List<String> sized = new ArrayList<>(List.of(ip, "netns", "exec", b, curl, "-sS", "--connect-timeout",
-                    "60", "--tftp-blksize", "1428", "--parallel", "--parallel-max", "10"));
+                    "120", "--tftp-blksize", "1428", "--parallel", "--parallel-max", "10"));
             for (int i = 0; i < 10; i++) {
                 sized.addAll(List.of("-o", out.resolve("f" + i).toString(), "tftp://" + SERVER + "/f" + i));
             }
             clients.add(start(sized));
             List<String> plain = new ArrayList<>(List.of(ip, "netns", "exec", b, curl, "-sS", "--connect-timeout",
-                    "60", "--parallel", "--parallel-max", "5"));
+                    "120", "--parallel", "--parallel-max", "5"));
             for (int i = 10; i < 15; i++) {
                 plain.addAll(List.of("-o", out.resolve("f" + i).toString(), "tftp://" + SERVER + "/f" + i));
             }
@@ -105,7 +106,7 @@ class PacketLossTest {
                         out.resolve("f" + i).toString(), SERVER)));
             }
             for (Process client : clients) {
-                if (!client.waitFor(100, TimeUnit.SECONDS)) {
+                if (!client.waitFor(150, TimeUnit.SECONDS)) {
                     client.destroyForcibly();
                     fail("client did not finish within 100 s: " + client.info().commandLine().orElse("?"));
                 }
