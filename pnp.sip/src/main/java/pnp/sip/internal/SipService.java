@@ -269,17 +269,25 @@ public class SipService implements PhoneNotifier, ServerStatus {
             }
             return;
         }
-        SipProvider provider = p.rt.provider;
-        if (provider == null || p.rt != runtime) {
+        // A configuration change restarts the stack: while it listens on the same address and port, the
+        // phone's answer still reaches us, so the new stack carries on sending (and none is sent while
+        // it restarts).
+        Runtime now = runtime;
+        boolean starting = now.address.isEmpty();
+        if (!starting && (!now.address.equals(p.rt.address) || now.config.port() != p.rt.config.port())) {
             if (pending.remove(branch, p)) {
-                p.result.complete(new NotifyOutcome(false, 0, "SIP listener restarted before an answer"));
+                p.result.complete(new NotifyOutcome(false, 0, "SIP listener moved to " + now.address + ":"
+                        + now.config.port() + " before an answer"));
             }
             return;
         }
-        try {
-            provider.sendRequest(p.request);
-        } catch (Exception e) {
-            badInput.warn("Cannot send a NOTIFY again to {}: {}", p.request.getRequestURI(), e.toString());
+        SipProvider provider = now.provider;
+        if (provider != null && !starting) {
+            try {
+                provider.sendRequest(p.request);
+            } catch (Exception e) {
+                badInput.warn("Cannot send a NOTIFY again to {}: {}", p.request.getRequestURI(), e.toString());
+            }
         }
         scheduleRetransmission(branch, Math.min(2 * lastInterval, T2_MILLIS));
     }

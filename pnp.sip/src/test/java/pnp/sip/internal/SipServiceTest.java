@@ -34,6 +34,8 @@ import pnp.api.Rendering;
 class SipServiceTest {
 
     static final int PORT = 25060;
+    static final Map<String, Object> SETTINGS = Map.of("address", "127.0.0.1", "port", PORT, "multicast", false,
+            "burst", 5, "subscribesPerSecond", 0.01);
     /** How long a receive waits for an answer: generous, a loaded CI machine may take seconds (JIT, class loading). */
     static final int ANSWER_TIMEOUT_MILLIS = 10_000;
     final List<PhoneSighting> heard = new CopyOnWriteArrayList<>();
@@ -74,8 +76,7 @@ class SipServiceTest {
                 return false;
             }
         };
-        service = new SipService(inventory, config(Map.of("address", "127.0.0.1", "port", PORT, "multicast", false,
-                "burst", 5, "subscribesPerSecond", 0.01)));
+        service = new SipService(inventory, config(SETTINGS));
         phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         phone.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
     }
@@ -322,6 +323,19 @@ class SipServiceTest {
         assertEquals(header(first, "Via"), header(again, "Via"), "a retransmission keeps its branch");
         assertEquals(header(first, "CSeq"), header(again, "CSeq"));
         assertFalse(outcome.isDone());
+        send(answer(again, "200 OK"));
+        NotifyOutcome o = outcome.get(10, TimeUnit.SECONDS);
+        assertTrue(o.accepted(), o.toString());
+    }
+
+    @Test
+    void aNotifyOnItsWayOutlivesARestartOfTheListenerOnTheSamePort() throws Exception {
+        var outcome = service.notify(sightingOfTestPhone(), "http://127.0.0.1/p/tok/cfg", Rendering.APPLICATION_URL)
+                .toCompletableFuture();
+        String first = receive();
+        service.modified(config(SETTINGS)); // e.g. a limit edited in the console: the stack restarts
+        String again = receive();
+        assertEquals(header(first, "Via"), header(again, "Via"), "the same NOTIFY, sent by the new stack");
         send(answer(again, "200 OK"));
         NotifyOutcome o = outcome.get(10, TimeUnit.SECONDS);
         assertTrue(o.accepted(), o.toString());
