@@ -30,6 +30,8 @@
 #                      (bench/kamailio-pnp.cfg) for SIP plus nginx (1 worker, fixed body) for HTTP  default 1
 #   STORM_TIMEOUT      seconds for the namespace part                                  default 1800
 #   STORM_JFR          1: record a JFR CPU profile of the server during the storm, print its hot frames  default 0
+#   STORM_NMT          1: the server with -XX:NativeMemoryTracking=summary; after the storm, print where its
+#                      committed memory is (heap, metaspace, threads, code, ...) next to the RSS   default 0
 #   STORM_SERVER_JAVA_OPTS  JVM options for the server; default: jvm.options, as ./run starts it
 #   STORM_TMPDIR       where the temp dir (and the server's home) goes                 default /tmp
 #   STORM_KEEP         a directory to copy the raw files to (results.csv, logs)
@@ -50,6 +52,8 @@ PEERS="${STORM_PEERS:-1}"
 JFR="${STORM_JFR:-0}"
 TIMEOUT="${STORM_TIMEOUT:-1800}"
 SERVER_JAVA_OPTS="${STORM_SERVER_JAVA_OPTS-$(cat "$ROOT/jvm.options")}"
+NMT="${STORM_NMT:-0}"
+[ "$NMT" = 1 ] && SERVER_JAVA_OPTS="$SERVER_JAVA_OPTS -XX:NativeMemoryTracking=summary"
 SIP_PORT=5060
 CONSOLE="http://127.0.0.1:8080/system/console"
 
@@ -196,6 +200,9 @@ inner() {
     timeout 60 jcmd "$SERVER" JFR.stop name=storm >/dev/null 2>&1 || true
   fi
   awk '/VmHWM/ { print int($2 / 1024) } ' "/proc/$SERVER/status" >"$WORK/hwm.txt"
+  if [ "$NMT" = 1 ]; then
+    timeout 30 jcmd "$SERVER" VM.native_memory summary >"$WORK/nmt.txt" 2>&1 || true
+  fi
   awk '/VmRSS/ { print int($2 / 1024) } ' "/proc/$SERVER/status" >"$WORK/rss.txt"
   sleep 1
   # the server's own view: phone records by state (PROVISIONED = downloaded after the NOTIFY)
@@ -376,6 +383,15 @@ if [ -f "$WORK/server.jfr" ]; then
     /^}/ { if (top != "") { total++; key[th " | " top " <- " app]++ } top = "" }
     END { for (k in key) printf "%6d %5.1f%%  %s\n", key[k], 100 * key[k] / total, k }' "$WORK/server.samples" \
     | sort -rn | head -15 >&2
+fi
+
+if [ -s "$WORK/nmt.txt" ]; then
+  echo >&2
+  echo "Server memory after the storm (Native Memory Tracking, committed MB; RSS counts only touched pages):" >&2
+  awk '/^-/ && /committed=/ { n = $0; sub(/^- */, "", n); sub(/ *\(.*/, "", n)
+         c = $0; sub(/.*committed=/, "", c); sub(/KB.*/, "", c); printf "%8.1f  %s\n", c / 1024, n }
+       /^Total:/ { c = $0; sub(/.*committed=/, "", c); sub(/KB.*/, "", c); printf "%8.1f  %s\n", c / 1024, "Total" }' \
+    "$WORK/nmt.txt" | sort -rn | head -12 >&2
 fi
 
 # ---- the table ----
