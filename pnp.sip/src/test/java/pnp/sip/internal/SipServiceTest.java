@@ -307,6 +307,18 @@ class SipServiceTest {
                 Instant.now());
     }
 
+    java.util.concurrent.CompletableFuture<NotifyOutcome> notifyTestPhone() {
+        return service.notify(sightingOfTestPhone(), "http://127.0.0.1/p/tok/cfg", Rendering.APPLICATION_URL)
+                .toCompletableFuture();
+    }
+
+    void answerAndExpectAccepted(String notify,
+            java.util.concurrent.CompletableFuture<NotifyOutcome> outcome) throws Exception {
+        send(answer(notify, "200 OK"));
+        NotifyOutcome o = outcome.get(10, TimeUnit.SECONDS);
+        assertTrue(o.accepted(), o.toString());
+    }
+
     String answer(String notify, String status) {
         return "SIP/2.0 " + status + "\r\nVia: " + header(notify, "Via") + "\r\nFrom: " + header(notify, "From")
                 + "\r\nTo: " + header(notify, "To") + ";tag=ph\r\nCall-ID: " + header(notify, "Call-ID") + "\r\nCSeq: "
@@ -315,36 +327,29 @@ class SipServiceTest {
 
     @Test
     void anUnansweredNotifyIsSentAgainAndTheAnswerToTheRetransmissionCounts() throws Exception {
-        var outcome = service.notify(sightingOfTestPhone(), "http://127.0.0.1/p/tok/cfg", Rendering.APPLICATION_URL)
-                .toCompletableFuture();
+        var outcome = notifyTestPhone();
         String first = receive();
         String again = receive(); // not answered: Timer E sends it again
         assertTrue(again.startsWith("NOTIFY "), again);
         assertEquals(header(first, "Via"), header(again, "Via"), "a retransmission keeps its branch");
         assertEquals(header(first, "CSeq"), header(again, "CSeq"));
         assertFalse(outcome.isDone());
-        send(answer(again, "200 OK"));
-        NotifyOutcome o = outcome.get(10, TimeUnit.SECONDS);
-        assertTrue(o.accepted(), o.toString());
+        answerAndExpectAccepted(again, outcome);
     }
 
     @Test
     void aNotifyOnItsWayOutlivesARestartOfTheListenerOnTheSamePort() throws Exception {
-        var outcome = service.notify(sightingOfTestPhone(), "http://127.0.0.1/p/tok/cfg", Rendering.APPLICATION_URL)
-                .toCompletableFuture();
+        var outcome = notifyTestPhone();
         String first = receive();
         service.modified(config(SETTINGS)); // e.g. a limit edited in the console: the stack restarts
         String again = receive();
         assertEquals(header(first, "Via"), header(again, "Via"), "the same NOTIFY, sent by the new stack");
-        send(answer(again, "200 OK"));
-        NotifyOutcome o = outcome.get(10, TimeUnit.SECONDS);
-        assertTrue(o.accepted(), o.toString());
+        answerAndExpectAccepted(again, outcome);
     }
 
     @Test
     void anErrorAnswerIsReportedAsSuch() throws Exception {
-        var outcome = service.notify(sightingOfTestPhone(), "http://127.0.0.1/p/tok/cfg", Rendering.APPLICATION_URL)
-                .toCompletableFuture();
+        var outcome = notifyTestPhone();
         String n = receive();
         send(answer(n, "481 Subscription Does Not Exist"));
         NotifyOutcome o = outcome.get(10, TimeUnit.SECONDS);
@@ -355,8 +360,7 @@ class SipServiceTest {
     @Test
     void aNotifyNeverAnsweredTimesOutAfterTimerF() throws Exception {
         service.timerFMillis = 1200;
-        var outcome = service.notify(sightingOfTestPhone(), "http://127.0.0.1/p/tok/cfg", Rendering.APPLICATION_URL)
-                .toCompletableFuture();
+        var outcome = notifyTestPhone();
         NotifyOutcome o = outcome.get(20, TimeUnit.SECONDS);
         assertFalse(o.accepted(), o.toString());
         assertEquals(0, o.statusCode());
