@@ -168,13 +168,19 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     private final List<ServerStatus> servers = new CopyOnWriteArrayList<>();
 
     private final Set<String> zeroTouchReserved = new java.util.HashSet<>();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile org.osgi.service.cm.ConfigurationAdmin configAdmin;
     /**
      * Until then, profiles and assignments are still arriving after a start: a phone that seems
      * unclaimed or unassigned keeps its persisted state. Worker thread only.
      */
     private Instant settledAt = Instant.MAX;
-    private volatile PhoneNotifier notifier;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile PhoneNotifier notifier;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin events;
     private volatile Config config;
     private PhoneRecordStore store;
@@ -236,42 +242,6 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         String vendor = ProfileRef.of(profile, props).vendor();
         LOG.info("Vendor profile {} left; its phones are no longer served", vendor);
         worker.execute(this::redispatchAll);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void setNotifier(PhoneNotifier n) {
-        notifier = n;
-    }
-
-    void unsetNotifier(PhoneNotifier n) {
-        if (notifier == n) {
-            notifier = null;
-        }
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void setConfigAdmin(org.osgi.service.cm.ConfigurationAdmin cm) {
-        configAdmin = cm;
-    }
-
-    void unsetConfigAdmin(org.osgi.service.cm.ConfigurationAdmin cm) {
-        if (configAdmin == cm) {
-            configAdmin = null;
-        }
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void setEvents(EventAdmin e) {
-        events = e;
-    }
-
-    void unsetEvents(EventAdmin e) {
-        if (events == e) {
-            events = null;
-        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

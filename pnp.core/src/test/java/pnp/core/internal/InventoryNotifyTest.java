@@ -64,14 +64,14 @@ class InventoryNotifyTest {
         inventory = new Inventory();
         inventory.activate(context, config);
         inventory.addProfile(new Profile(), Map.of(VendorProfileService.VENDOR, "Test"));
-        inventory.setNotifier(new PhoneNotifier() {
+        inventory.notifier = new PhoneNotifier() {
             @Override
             public CompletionStage<NotifyOutcome> notify(PhoneSighting to, String url, String contentType) {
                 CompletableFuture<NotifyOutcome> f = new CompletableFuture<>();
                 notifies.add(f);
                 return f;
             }
-        });
+        };
         assign("pnp.phone~a", MAC, "pw-1");
     }
 
