@@ -64,13 +64,7 @@ class FinalAckTest {
     @Test
     void lastBlockWithoutFinalAckFromQuietClientIsDelivered() throws Exception {
         try (TftpTestClient c = new TftpTestClient(server.localAddress())) {
-            c.sendToServer(TftpTestClient.request(Packets.RRQ, "four.bin", "octet"));
-            Reply data = c.expectData(1, 5000);
-            for (int block = 1; block <= 3; block++) {
-                c.send(TftpTestClient.ack(block), data.from());
-                // the server's timeout is 1 s: a block resent before our ACK arrived is passed over
-                data = c.expectData(block + 1, 5000);
-            }
+            Reply data = fetchUpToTheLastBlock(c);
             assertEquals(0, data.payload().length, "the empty last block");
         }
         awaitIdle();
@@ -95,12 +89,7 @@ class FinalAckTest {
     @Test
     void clientRepeatingItsAckAfterTheLastBlockIsNotDelivered() throws Exception {
         try (TftpTestClient c = new TftpTestClient(server.localAddress())) {
-            c.sendToServer(TftpTestClient.request(Packets.RRQ, "four.bin", "octet"));
-            Reply data = c.expectData(1, 5000);
-            for (int block = 1; block <= 3; block++) {
-                c.send(TftpTestClient.ack(block), data.from());
-                data = c.expectData(block + 1, 5000);
-            }
+            Reply data = fetchUpToTheLastBlock(c);
             // the last block "lost" every time: ACK 3 again after each copy
             Reply r = data;
             for (int i = 0; i < 10 && r != null; i++, r = c.receive(1500)) {
@@ -120,6 +109,18 @@ class FinalAckTest {
         }
         awaitIdle();
         assertNotDelivered("four.bin");
+    }
+
+    /** Reads four.bin (3 full blocks) up to its empty last block, which is not acknowledged. */
+    private static Reply fetchUpToTheLastBlock(TftpTestClient c) throws Exception {
+        c.sendToServer(TftpTestClient.request(Packets.RRQ, "four.bin", "octet"));
+        Reply data = c.expectData(1, 5000);
+        for (int block = 1; block <= 3; block++) {
+            c.send(TftpTestClient.ack(block), data.from());
+            // the server's timeout is 1 s: a block resent before our ACK arrived is passed over
+            data = c.expectData(block + 1, 5000);
+        }
+        return data;
     }
 
     private void awaitIdle() throws InterruptedException {
