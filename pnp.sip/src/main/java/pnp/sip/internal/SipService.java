@@ -156,18 +156,8 @@ public class SipService implements PhoneNotifier, ServerStatus {
      * transaction per NOTIFY would keep the request, its answer and three timers for 5 s after the
      * answer (Timer K); in a boot storm that is most of the heap and of the collector's work.
      */
-    private static final class PendingNotify {
-        final Runtime rt;
-        final Request request;
-        final CompletableFuture<NotifyOutcome> result;
-        final long deadline;
-
-        PendingNotify(Runtime rt, Request request, CompletableFuture<NotifyOutcome> result, long timerFMillis) {
-            this.rt = rt;
-            this.request = request;
-            this.result = result;
-            this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timerFMillis);
-        }
+    private record PendingNotify(Runtime rt, Request request, CompletableFuture<NotifyOutcome> result,
+            long deadline) {
     }
 
     static final long T1_MILLIS = 500;
@@ -204,7 +194,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
         runtime.stop();
         sender.shutdown(); // what is queued still completes: "SIP stack is not listening"
         sender.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-        pending.values().forEach(p -> p.result.complete(new NotifyOutcome(false, 0, "SIP listener stopped")));
+        pending.values().forEach(p -> p.result().complete(new NotifyOutcome(false, 0, "SIP listener stopped")));
         pending.clear();
     }
 
@@ -235,7 +225,8 @@ public class SipService implements PhoneNotifier, ServerStatus {
         try {
             Request notify = rt.notifyRequest(to, url, contentType);
             branch = ((ViaHeader) notify.getHeader(ViaHeader.NAME)).getBranch();
-            pending.put(branch, new PendingNotify(rt, notify, result, timerFMillis));
+            pending.put(branch, new PendingNotify(rt, notify, result,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timerFMillis)));
             rt.provider.sendRequest(notify);
             scheduleRetransmission(branch, T1_MILLIS);
         } catch (Exception e) {
@@ -252,7 +243,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             PendingNotify p = pending.remove(branch);
             if (p != null) {
-                p.result.complete(new NotifyOutcome(false, 0, "SIP listener stopped"));
+                p.result().complete(new NotifyOutcome(false, 0, "SIP listener stopped"));
             }
         }
     }
@@ -263,9 +254,9 @@ public class SipService implements PhoneNotifier, ServerStatus {
         if (p == null) {
             return; // answered
         }
-        if (System.nanoTime() - p.deadline >= 0) {
+        if (System.nanoTime() - p.deadline() >= 0) {
             if (pending.remove(branch, p)) {
-                p.result.complete(new NotifyOutcome(false, 0, "no answer (timeout)"));
+                p.result().complete(new NotifyOutcome(false, 0, "no answer (timeout)"));
             }
             return;
         }
@@ -274,9 +265,9 @@ public class SipService implements PhoneNotifier, ServerStatus {
         // it restarts).
         Runtime now = runtime;
         boolean starting = now.address.isEmpty();
-        if (!starting && (!now.address.equals(p.rt.address) || now.config.port() != p.rt.config.port())) {
+        if (!starting && (!now.address.equals(p.rt().address) || now.config.port() != p.rt().config.port())) {
             if (pending.remove(branch, p)) {
-                p.result.complete(new NotifyOutcome(false, 0, "SIP listener moved to " + now.address + ":"
+                p.result().complete(new NotifyOutcome(false, 0, "SIP listener moved to " + now.address + ":"
                         + now.config.port() + " before an answer"));
             }
             return;
@@ -284,9 +275,9 @@ public class SipService implements PhoneNotifier, ServerStatus {
         SipProvider provider = now.provider;
         if (provider != null && !starting) {
             try {
-                provider.sendRequest(p.request);
+                provider.sendRequest(p.request());
             } catch (Exception e) {
-                badInput.warn("Cannot send a NOTIFY again to {}: {}", p.request.getRequestURI(), e.toString());
+                badInput.warn("Cannot send a NOTIFY again to {}: {}", p.request().getRequestURI(), e.toString());
             }
         }
         scheduleRetransmission(branch, Math.min(2 * lastInterval, T2_MILLIS));
@@ -722,7 +713,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
             String fromTag = sub != null ? sub.ourTag() : Long.toHexString(tags.incrementAndGet());
             Address toAddress = sub != null ? addresses.createAddress(sub.phone()) : addresses.createAddress(target);
             ViaHeader via = headers.createViaHeader(address, config.port(), ListeningPoint.UDP,
-                    "z9hG4bK" + Long.toHexString(tags.incrementAndGet()) + Long.toHexString(System.nanoTime()));
+                    gov.nist.javax.sip.Utils.getInstance().generateBranchId());
             via.setRPort();
             List<ViaHeader> vias = new ArrayList<>();
             vias.add(via);
@@ -790,7 +781,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
             PendingNotify p = pending.remove(via.getBranch());
             if (p != null) {
                 int code = r.getStatusCode();
-                p.result.complete(new NotifyOutcome(code < 300, code, code + " " + r.getReasonPhrase()));
+                p.result().complete(new NotifyOutcome(code < 300, code, code + " " + r.getReasonPhrase()));
             }
         }
 
