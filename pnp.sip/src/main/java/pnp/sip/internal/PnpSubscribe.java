@@ -3,6 +3,7 @@ package pnp.sip.internal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import javax.sip.header.UserAgentHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 
+import gov.nist.javax.sip.message.SIPMessage;
 import pnp.api.MacAddress;
 
 /**
@@ -45,11 +47,26 @@ record PnpSubscribe(Optional<MacAddress> mac, String vendor, String model, Strin
     private static final Pattern MAC_USER = Pattern.compile("(?i)^mac[:=]?((?:[0-9a-f]{2}[:.-]?){5}[0-9a-f]{2})$");
     private static final Pattern MAC_IN_TEXT = Pattern.compile("(?i)(?<![0-9a-f])([0-9a-f]{12})(?![0-9a-f])");
 
-    /** The raw value of the Event header, also in its compact form {@code o:}; empty when absent. */
+    /**
+     * The raw value of the Event header, also in its compact form {@code o:}; empty when absent. An Event
+     * header the stack's parser could not read (e.g. blanks instead of semicolons between parameters, as
+     * some Gigaset firmware sends) is not a header of the message but one of its unparsed lines: its text
+     * is taken from there, so that a unicast SUBSCRIBE is read as liberally as a multicast one.
+     */
     static String eventValue(Request request) {
         Header h = request.getHeader("Event");
         if (h == null) {
             h = request.getHeader("o");
+        }
+        if (h == null && request instanceof SIPMessage m) {
+            for (Iterator<String> it = m.getUnrecognizedHeaders(); it.hasNext();) {
+                String line = it.next().trim();
+                int colon = line.indexOf(':');
+                String name = colon < 0 ? "" : line.substring(0, colon).trim();
+                if ("event".equalsIgnoreCase(name) || "o".equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
         }
         return headerValue(h);
     }

@@ -175,6 +175,20 @@ class SipServiceTest {
     }
 
     @Test
+    void anEventHeaderTheStackCannotParseIsReadLiberallyOnUnicastToo() throws Exception {
+        // Gigaset firmware separates the Event parameters with blanks: JAIN-SIP's parser rejects the header
+        send(subscribe("c1g", "ua-profile;profile-type=\"device\" vendor=\"OEM\" model=\"N720\" version=\"1.0\""));
+        String r = receive();
+        assertTrue(r.startsWith("SIP/2.0 200 OK"), r);
+        waitFor(() -> heard.size() == 1);
+        assertEquals("OEM", heard.get(0).vendor());
+        assertEquals("N720", heard.get(0).model());
+        send(subscribe("c1h", "presence watcher=\"x\" y"));
+        r = receive();
+        assertTrue(r.startsWith("SIP/2.0 489"), "an unreadable Event of another package is still refused: " + r);
+    }
+
+    @Test
     void retransmissionIsAnsweredButCountedOnce() throws Exception {
         String sub = subscribe("c2", "ua-profile;vendor=\"Grandstream\"");
         send(sub);
