@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +68,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import gov.nist.javax.sip.header.CSeq;
+import gov.nist.javax.sip.header.CallID;
+import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.RequestLine;
+import gov.nist.javax.sip.header.StatusLine;
+import gov.nist.javax.sip.header.To;
+import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import pnp.api.MacAddress;
@@ -128,6 +137,9 @@ public class SipService implements PhoneNotifier, ServerStatus {
     private static final Logger LOG = LoggerFactory.getLogger(SipService.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
     private static final List<String> ALLOW = List.of(Request.SUBSCRIBE, Request.NOTIFY, Request.OPTIONS);
+    /** Headers without which a message cannot be answered or framed: the stack drops a message when one is broken. */
+    private static final Set<Class<?>> ESSENTIAL_HEADERS = Set.of(From.class, To.class, CSeq.class, Via.class,
+            CallID.class, ContentLength.class, RequestLine.class, StatusLine.class);
 
     private final PhoneInventory inventory;
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10_000);
@@ -288,11 +300,11 @@ public class SipService implements PhoneNotifier, ServerStatus {
      *
      * @param localAddress our address on the interface it arrived on
      */
-    void handle(Runtime rt, Request request, String rejectedEvent, String source,
+    void handle(Runtime rt, Request request, String source,
             int sourcePort, String interfaceName, String localAddress, boolean multicast) {
         try {
             switch (request.getMethod()) {
-                case Request.SUBSCRIBE -> onSubscribe(rt, request, rejectedEvent, source, sourcePort,
+                case Request.SUBSCRIBE -> onSubscribe(rt, request, source, sourcePort,
                         interfaceName, localAddress, multicast);
                 case Request.OPTIONS -> rt.respond(request, Response.OK, source, sourcePort, null);
                 case Request.ACK -> {
@@ -309,7 +321,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
         }
     }
 
-    private void onSubscribe(Runtime rt, Request request, String rejectedEvent, String source, int sourcePort,
+    private void onSubscribe(Runtime rt, Request request, String source, int sourcePort,
             String interfaceName, String localAddress, boolean multicast)
             throws ParseException, javax.sip.SipException, javax.sip.InvalidArgumentException {
         if (!rt.limiter.allow(source, System.nanoTime())) {
@@ -326,7 +338,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
             }
             return;
         }
-        String eventValue = rejectedEvent != null ? rejectedEvent : PnpSubscribe.eventValue(request);
+        String eventValue = PnpSubscribe.eventValue(request);
         if (!PnpSubscribe.EVENT_PACKAGE.equals(PnpSubscribe.eventPackage(eventValue))) {
             rt.respond(request, Response.BAD_EVENT, source, sourcePort, null);
             return;
@@ -563,18 +575,15 @@ public class SipService implements PhoneNotifier, ServerStatus {
                 int port = packet.getPort();
                 try {
                     byte[] copy = Arrays.copyOf(packet.getData(), packet.getLength());
-                    // The stack's parser drops an Event header it cannot read (e.g. blanks between
-                    // parameters); keep its text so PnpSubscribe can read it liberally.
-                    String[] rejectedEvent = new String[1];
+                    // Parsed as the stack parses a unicast datagram: a broken header that identifies the
+                    // message or its framing drops the datagram; any other (e.g. an Event with blanks between
+                    // its parameters) is kept as an unparsed line, where PnpSubscribe still reads it.
                     SIPMessage message = new StringMsgParser().parseSIPMessage(copy, true, false,
                             (ex, msg, headerClass, headerText, messageText) -> {
-                                String h = headerText == null ? "" : headerText.trim();
-                                int colon = h.indexOf(':');
-                                String name = colon < 0 ? "" : h.substring(0, colon).trim();
-                                if (!"event".equalsIgnoreCase(name) && !"o".equalsIgnoreCase(name)) {
+                                if (ESSENTIAL_HEADERS.contains(headerClass)) {
                                     throw ex;
                                 }
-                                rejectedEvent[0] = h.substring(colon + 1).trim();
+                                msg.addUnparsed(headerText);
                             });
                     if (!(message instanceof Request request)) {
                         continue;
@@ -582,7 +591,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
                     InterfaceAddress via = interfaceFor(from);
                     String ifName = via == null ? "" : nameOf(via);
                     String local = via == null ? address : via.getAddress().getHostAddress();
-                    handle(this, request, rejectedEvent[0], from.getHostAddress(), port, ifName, local, true);
+                    handle(this, request, from.getHostAddress(), port, ifName, local, true);
                 } catch (Exception e) {
                     badInput.warn("Dropped an unreadable datagram ({} bytes) from {}:{}: {}", packet.getLength(),
                             from.getHostAddress(), port, e.getMessage());
@@ -766,7 +775,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
             // Answered statelessly, as on the group socket: a retransmission is recognised by its Call-ID,
             // CSeq and source (recentRequests) and answered again. A server transaction per phone would
             // cost a Timer J of 32 s each in a boot storm and drop retransmissions that overtake the answer.
-            handle(this, request, null, source, port, "", address, false);
+            handle(this, request, source, port, "", address, false);
         }
 
         @Override
