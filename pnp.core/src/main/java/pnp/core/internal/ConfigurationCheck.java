@@ -62,7 +62,10 @@ public class ConfigurationCheck implements ConfigurationListener {
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (event.getType() != ConfigurationEvent.CM_UPDATED || !event.getPid().startsWith("pnp.")) {
+        if (event.getType() != ConfigurationEvent.CM_UPDATED || !event.getPid().startsWith("pnp.")
+                || Assignment.FACTORY_PID.equals(event.getFactoryPid())) {
+            // Phone assignments are the inventory's to check; looking each one up here (a filter over every
+            // configuration) made a bulk import of n phones cost n² filter matches.
             return;
         }
         try {
