@@ -11,8 +11,8 @@
 #      sip-bench.sh), time from launch to the web console answering 200 with the generated password
 #      (as bench/startup.sh), and to SIP listening;
 #   2. bulk pre-assignment of N (+ warm-up) phones through the console's CSV import (the Phones page's
-#      POST action=import with its page token, in chunks of STORM_CHUNK lines: Jetty refuses forms over
-#      200 KB), timed until phones.json lists all of them as assigned; STORM_ASSIGN=files instead writes
+#      POST ?action=import with its page token and the CSV as a text/csv body, in chunks of STORM_CHUNK
+#      lines), timed until phones.json lists all of them as assigned; STORM_ASSIGN=files instead writes
 #      N deploy/pnp.phone-<mac>.cfg before the start and times launch -> all listed;
 #   3. warm-up phones (JIT), not counted; then the storm: pnp-phones.jar --phones N --source-from 127.1.0.1
 #      --downloads 2; server CPU (utime+stime from /proc/<pid>/stat) before/after, peak RSS (VmHWM).
@@ -24,7 +24,7 @@
 #   STORM_RATE         simulator --rate, new phones per second (0: all at once)        default 0
 #   STORM_CONCURRENCY  simulator --concurrency, phones in flight                       default 200
 #   STORM_ASSIGN       csv (console import) or files (deploy/pnp.phone-*.cfg)          default csv
-#   STORM_CHUNK        lines per CSV import request (the console takes at most 5000)   default 2000
+#   STORM_CHUNK        lines per CSV import request (the console takes at most 5000)   default 5000
 #   STORM_REFERENCE    1: also run sip-bench.sh and serve-bench.sh; 0: the storm only   default 1
 #   STORM_PEERS        1: also the same storm (simulator, same N, in the namespace) against Kamailio
 #                      (bench/kamailio-pnp.cfg) for SIP plus nginx (1 worker, fixed body) for HTTP  default 1
@@ -46,7 +46,7 @@ WARMUP="${STORM_WARMUP:-1000}"
 RATE="${STORM_RATE:-0}"
 CONCURRENCY="${STORM_CONCURRENCY:-200}"
 ASSIGN="${STORM_ASSIGN:-csv}"
-CHUNK="${STORM_CHUNK:-2000}"
+CHUNK="${STORM_CHUNK:-5000}"
 REFERENCE="${STORM_REFERENCE:-1}"
 PEERS="${STORM_PEERS:-1}"
 JFR="${STORM_JFR:-0}"
@@ -138,8 +138,8 @@ inner() {
     local f out saved=0 k
     for f in "$WORK"/import.*; do
       k=$(now_ms)
-      out=$(curl -s -u "admin:$pw" -H "X-PnP-Token: $token" --data-urlencode action=import \
-              --data-urlencode "csv@$f" "$CONSOLE/phones")
+      out=$(curl -s -u "admin:$pw" -H "X-PnP-Token: $token" -H "Content-Type: text/csv; charset=utf-8" \
+              --data-binary "@$f" "$CONSOLE/phones?action=import")
       case "$out" in
         '{"ok":true'*) ;;
         *) echo "import of $(basename "$f") failed: $(echo "$out" | head -c 400)" >&2; exit 1 ;;

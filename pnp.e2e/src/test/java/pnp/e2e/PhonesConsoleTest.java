@@ -118,6 +118,48 @@ class PhonesConsoleTest {
         assertEquals(before, after, "every phone with its state after kill -9 and restart:\n" + out + Namespace.serverLog(dir));
     }
 
+    /**
+     * A bulk import of the most lines one import takes, as a script sends it (curl, CSV as the body): far
+     * past Jetty's 200 KB form limit. One line too many is refused as a whole, with a JSON answer.
+     */
+    @Test
+    void fiveThousandPhonesAreImportedInOneRequest(@TempDir Path dir) throws Exception {
+        Namespace.requireTools("unshare", "ip", "curl", "timeout");
+        Files.createDirectories(dir.resolve("home/deploy"));
+        StringBuilder csv = new StringBuilder("mac,extension,name,password\n");
+        for (int i = 0; i < 5000; i++) {
+            csv.append(String.format("0004f3%06x,%d,\"Imported phone %d, desk \"\"%d\"\"\",Import-Secret-%05d-xyz%n", i,
+                    20000 + i, i, i, i));
+        }
+        Files.writeString(dir.resolve("phones.csv"), csv);
+        Files.writeString(dir.resolve("toomany.csv"), csv + "0004f4000000,30000,One too many\n");
+        String post = "curl -s -o %s -w '%%{http_code}\\n' -u admin:$pw -H \"X-PnP-Token: $token\" "
+                + "-H 'Content-Type: text/csv; charset=utf-8' --data-binary @%s '" + CONSOLE + "/phones?action=import'\n";
+        String out = Namespace.run(dir, start()
+                + "trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT\n"
+                + PASSWORD
+                + "token=$(curl -s -u admin:$pw " + CONSOLE + "/phones | sed -n 's/.*data-token=\"\\([^\"]*\\)\".*/\\1/p' "
+                + "| head -1 | sed 's/&amp;/\\&/g')\n"
+                + "echo \"size $(stat -c %s phones.csv)\"\n"
+                + "echo \"too many: $(" + String.format(post, "toomany.json", "toomany.csv").strip() + ")\"\n"
+                + "echo \"import: $(" + String.format(post, "import.json", "phones.csv").strip() + ")\"\n"
+                // the inventory takes the stored assignments from Config Admin in the background
+                + "for i in $(seq 1 300); do n=$(curl -s -u admin:$pw " + CONSOLE + "/phones/phones.json | grep -o "
+                + "'\"mac\":' | wc -l); [ \"$n\" -ge 5000 ] && break; sleep 0.2; done\n"
+                + "curl -s -u admin:$pw " + CONSOLE + "/phones/phones.json > listed.json\n", 200);
+        assertTrue(Integer.parseInt(out.replaceAll("(?s).*size (\\d+).*", "$1")) > 200_000, out);
+        assertTrue(out.contains("too many: 400"), out + Namespace.serverLog(dir));
+        assertTrue(Files.readString(dir.resolve("toomany.json")).contains("at most 5000 lines"),
+                Files.readString(dir.resolve("toomany.json")));
+        assertTrue(out.contains("import: 200"), out + Namespace.serverLog(dir));
+        String answer = Files.readString(dir.resolve("import.json"));
+        assertTrue(answer.startsWith("{\"ok\":true") && answer.contains("Imported 5000 of 5000 lines."),
+                answer.substring(0, Math.min(answer.length(), 2000)));
+        String listed = Files.readString(dir.resolve("listed.json"));
+        assertEquals(5000, states(listed).size(), "every imported phone is listed");
+        assertTrue(listed.contains("Imported phone 4999, desk \\\"4999\\\""), "quoted CSV field read whole");
+    }
+
     private static Map<String, String> states(String json) {
         Map<String, String> out = new TreeMap<>();
         Matcher m = ROW.matcher(json);
