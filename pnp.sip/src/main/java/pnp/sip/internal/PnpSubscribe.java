@@ -21,6 +21,7 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.parser.Lexer;
 import pnp.api.MacAddress;
 
 /**
@@ -60,11 +61,10 @@ record PnpSubscribe(Optional<MacAddress> mac, String vendor, String model, Strin
         }
         if (h == null && request instanceof SIPMessage m) {
             for (Iterator<String> it = m.getUnrecognizedHeaders(); it.hasNext();) {
-                String line = it.next().trim();
-                int colon = line.indexOf(':');
-                String name = colon < 0 ? "" : line.substring(0, colon).trim();
+                String line = it.next();
+                String name = Lexer.getHeaderName(line);
                 if ("event".equalsIgnoreCase(name) || "o".equalsIgnoreCase(name)) {
-                    return line.substring(colon + 1).trim();
+                    return Lexer.getHeaderValue(line).trim();
                 }
             }
         }
