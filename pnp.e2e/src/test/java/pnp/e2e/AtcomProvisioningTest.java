@@ -64,7 +64,7 @@ class AtcomProvisioningTest {
                 + "&& break; sleep 0.1; done\n"
                 + "cd ..\n"
                 + "timeout 60 sipp 224.0.1.75:5060 -sf " + SIPP + "/pnp-phone-lossy.xml -inf atcom.csv -i 127.0.0.1 "
-                + "-p 5070 -m 1 -nostdin -trace_logs -log_file atcom.log -trace_err -error_file atcom.err "
+                + "-p 5070 -m 1 -nostdin -default_behaviors all,-abortunexp -trace_logs -log_file atcom.log -trace_err -error_file atcom.err "
                 + ">sipp.out 2>&1 &\n"
                 + "phone=$!\n"
                 + "url=\n"
