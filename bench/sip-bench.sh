@@ -22,7 +22,8 @@
 #   SIP_BENCH_LIMIT    sipp -l, phones in flight at most                             default 200
 #   SIP_BENCH_KAM_RUNS Kamailio runs (same phones; the median by phones/s is shown)  default 3
 #                      (ours runs once: a phone notified moments ago is not notified again)
-#   SIP_BENCH_JFR      1: record a JFR CPU profile of our JVM during the run, print hot frames    default 1
+#   SIP_BENCH_JFR      1: record a JFR CPU profile of our JVM during the run, print hot frames (the    default 0
+#                      recording costs the JVM about half its rate: use it for where, not how fast)
 #   SIP_BENCH_TIMEOUT  seconds for the whole run                                     default 900
 #   SIP_BENCH_TMPDIR   where the temp dir (server home included) goes; /dev/shm puts the phone
 #                      records on tmpfs, where fsync costs nothing (shows the CPU-bound ceiling)  default /tmp
@@ -40,7 +41,7 @@ LIMIT="${SIP_BENCH_LIMIT:-200}"
 TIMEOUT="${SIP_BENCH_TIMEOUT:-900}"
 SIPP_PORT=5062        # sipp's local port: every per-phone socket is bound to <phone ip>:5062
 KAM_RUNS="${SIP_BENCH_KAM_RUNS:-3}"
-JFR="${SIP_BENCH_JFR:-1}"
+JFR="${SIP_BENCH_JFR:-0}"
 OURS_PORT=5060
 KAM_PORT=5070
 
