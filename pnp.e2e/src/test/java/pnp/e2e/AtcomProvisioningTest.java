@@ -160,14 +160,7 @@ class AtcomProvisioningTest {
         assertTrue(body.endsWith("<<END OF FILE>>\n"), body);
     }
 
-    static String sippLogs(Path dir) throws Exception {
-        StringBuilder b = new StringBuilder();
-        for (String f : new String[] {"sipp.out", "atcom.log", "atcom.err"}) {
-            Path p = dir.resolve(f);
-            if (Files.exists(p)) {
-                b.append("\n--- ").append(f).append(" ---\n").append(Files.readString(p, StandardCharsets.ISO_8859_1));
-            }
-        }
-        return b.toString();
+    static String sippLogs(Path dir) {
+        return Namespace.files(dir, "sipp.out", "atcom.log", "atcom.err");
     }
 }

@@ -51,6 +51,23 @@ final class Namespace {
         }
     }
 
+    /** Files under {@code dir} (a phone's sipp screen, errors, log), each under its name, for failure messages. */
+    static String files(Path dir, String... names) {
+        StringBuilder b = new StringBuilder();
+        for (String name : names) {
+            Path p = dir.resolve(name);
+            try {
+                if (Files.exists(p)) {
+                    b.append("\n--- ").append(name).append(" ---\n")
+                            .append(Files.readString(p, StandardCharsets.ISO_8859_1));
+                }
+            } catch (IOException e) {
+                b.append("\n--- ").append(name).append(": ").append(e);
+            }
+        }
+        return b.toString();
+    }
+
     /**
      * A phone's record as the server persisted it: the last line of that phone in the journal
      * {@code dir/home/data/phones/phones.journal} (tab-separated {@code key=value}, escaped as in a
