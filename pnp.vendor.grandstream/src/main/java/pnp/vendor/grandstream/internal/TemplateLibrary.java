@@ -100,22 +100,23 @@ final class TemplateLibrary {
             // Only a file that exists goes to FreeMarker's cache: a miss per phone would fill it with
             // one negative entry per MAC and cost a lookup in every loader on every render.
             if (Files.isRegularFile(overrideRoot.resolve(name))) {
-                Template t = template(overrides, name, true);
+                Template t = template(overrides, name);
                 if (t != null) {
                     return process(t, name, dataModel);
                 }
             }
         }
-        Template t = template(bundled, template, true);
+        Template t = template(bundled, template);
         if (t == null) {
             throw new IllegalStateException("Grandstream template " + template + " is missing from the bundle");
         }
         return process(t, template, dataModel);
     }
 
-    private static Template template(Configuration c, String name, boolean ignoreMissing) {
+    /** The parsed template, or null when the loader has no such file. */
+    private static Template template(Configuration c, String name) {
         try {
-            return c.getTemplate(name, null, null, null, true, ignoreMissing);
+            return c.getTemplate(name, null, null, null, true, true);
         } catch (IOException e) {
             throw new IllegalStateException("Grandstream template " + name + " cannot be read: " + e.getMessage(), e);
         }
