@@ -9,12 +9,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -162,8 +165,8 @@ final class Assignments {
 
     /** The stored assignments, read once: each phone's configuration and which phones hold an extension. */
     private final class Index {
-        final Map<MacAddress, Configuration> byMac = new java.util.HashMap<>();
-        final Map<String, java.util.Set<MacAddress>> byExtension = new java.util.HashMap<>();
+        final Map<MacAddress, Configuration> byMac = new HashMap<>();
+        final Map<String, Set<MacAddress>> byExtension = new HashMap<>();
 
         Index() throws IOException {
             for (Configuration c : configurations()) {
@@ -177,18 +180,18 @@ final class Assignments {
         }
 
         void holds(String extension, MacAddress mac) {
-            byExtension.computeIfAbsent(extension, e -> new java.util.HashSet<>()).add(mac);
+            byExtension.computeIfAbsent(extension, e -> new HashSet<>()).add(mac);
         }
 
         void releases(String extension, MacAddress mac) {
-            java.util.Set<MacAddress> holders = byExtension.get(extension);
+            Set<MacAddress> holders = byExtension.get(extension);
             if (holders != null) {
                 holders.remove(mac);
             }
         }
 
         Optional<MacAddress> otherHolder(String extension, MacAddress mac) {
-            return byExtension.getOrDefault(extension, java.util.Set.of()).stream().filter(m -> !m.equals(mac))
+            return byExtension.getOrDefault(extension, Set.of()).stream().filter(m -> !m.equals(mac))
                     .findFirst();
         }
     }

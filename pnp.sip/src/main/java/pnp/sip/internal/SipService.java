@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -205,7 +206,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
     void deactivate() throws InterruptedException {
         runtime.stop();
         sender.shutdown(); // what is queued still completes: "SIP stack is not listening"
-        sender.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        sender.awaitTermination(5, TimeUnit.SECONDS);
         pending.values().forEach(p -> p.result().complete(new NotifyOutcome(false, 0, "SIP listener stopped")));
         pending.clear();
     }
@@ -221,7 +222,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
         try {
             // Building and sending goes on our own thread: the caller (the inventory) never waits for the stack.
             sender.execute(() -> send(result, to, url, contentType));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             result.complete(new NotifyOutcome(false, 0, "SIP listener stopped"));
         }
         return result;
@@ -252,7 +253,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
     private void scheduleRetransmission(String branch, long afterMillis) {
         try {
             sender.schedule(() -> retransmit(branch, afterMillis), afterMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             PendingNotify p = pending.remove(branch);
             if (p != null) {
                 p.result().complete(new NotifyOutcome(false, 0, "SIP listener stopped"));

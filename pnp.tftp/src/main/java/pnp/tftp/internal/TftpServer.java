@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,14 +39,15 @@ final class TftpServer implements AutoCloseable {
     /** Running transfers by client port, to spot a repeated RRQ. */
     private final ConcurrentHashMap<InetSocketAddress, Transfer> byPeer = new ConcurrentHashMap<>();
     /** Client ports and files whose transfer a loop is starting right now. */
-    private final java.util.Set<Starting> starting = ConcurrentHashMap.newKeySet();
-
-    private record Starting(InetSocketAddress client, String file) {
-    }
+    private final Set<Starting> starting = ConcurrentHashMap.newKeySet();
     private final List<EventLoop> loops = new ArrayList<>();
     private volatile TftpSettings settings;
     private DatagramChannel requests;
     private ProtocolFamily family;
+
+    /** A client port asking for a file: the key of {@link #starting}. */
+    private record Starting(InetSocketAddress client, String file) {
+    }
 
     TftpServer(TftpFiles files, TftpSettings settings) {
         this.files = files;
