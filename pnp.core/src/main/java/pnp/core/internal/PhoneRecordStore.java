@@ -360,6 +360,10 @@ final class PhoneRecordStore {
             return;
         }
         p.append(key).append('=');
+        if (!needsEscaping(value)) {
+            p.append(value).append('\t'); // the common case, appended at once
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -373,6 +377,19 @@ final class PhoneRecordStore {
             }
         }
         p.append('\t');
+    }
+
+    private static boolean needsEscaping(String value) {
+        if (value.startsWith(" ")) {
+            return true;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\f') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Instant instant(String text) {

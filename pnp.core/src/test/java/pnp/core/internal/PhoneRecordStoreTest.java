@@ -20,6 +20,8 @@ class PhoneRecordStoreTest {
 
     /** What phones send is theirs to choose: line breaks, backslashes, '=' and blanks must come back as sent. */
     static final String HOSTILE = " lead\\ing=x:y\r\nstate=FORGED\n#!\t\f\u00e9\u4e2d\\";
+    /** Nothing in it needs escaping, so it is written as it is; it must still come back whole. */
+    static final String PLAIN_BUT_ODD = "#x=y:z !a \u00e9\u4e2d trailing ";
 
     @Test
     void everyFieldComesBackAsWritten(@TempDir Path dir) throws Exception {
@@ -32,7 +34,7 @@ class PhoneRecordStoreTest {
         rec.firstSeen = t;
         rec.sightings = 3;
         rec.profile = "Grandstream";
-        rec.claimReason = HOSTILE;
+        rec.claimReason = PLAIN_BUT_ODD;
         rec.state = PhoneState.PROVISIONED;
         rec.stateSince = t;
         rec.reason = HOSTILE;
@@ -48,7 +50,7 @@ class PhoneRecordStoreTest {
         PhoneRecord back = loaded.get(0);
         assertEquals(PhoneState.PROVISIONED, back.state, "a forged line in a value must not become a key");
         assertEquals(HOSTILE, back.reason);
-        assertEquals(HOSTILE, back.claimReason);
+        assertEquals(PLAIN_BUT_ODD, back.claimReason);
         assertEquals(rec.sighting, back.sighting);
         assertEquals(rec.lastDownload, back.lastDownload);
         assertEquals(t, back.notifiedAt);
