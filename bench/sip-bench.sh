@@ -2,8 +2,10 @@
 # Benchmark (not a test): the full PnP flow, SUBSCRIBE -> 200 -> NOTIFY -> 200, driven by sipp as N phones
 # over unicast UDP, each phone from its own loopback address (sipp -t ui -ip_field), against
 #   1. the reference Kamailio responder (bench/kamailio-pnp.cfg: sl 200 + uac_req_send NOTIFY), and
-#   2. pnp-server.jar in a fresh home with the N phones pre-assigned (deploy/pnp.phone-<mac>.cfg,
-#      Grandstream OUI 000b82), so every SUBSCRIBE renders the phone's files and sends its NOTIFY.
+#   2. pnp-server.jar in a fresh home with the N phones pre-assigned (Grandstream OUI 000b82) through the
+#      console's CSV import, as bench/storm.sh does (deploy/pnp.phone-<mac>.cfg files with
+#      SIP_BENCH_ASSIGN=files; FileInstall takes minutes for more than ~10,000 of them), so every
+#      SUBSCRIBE renders the phone's files and sends its NOTIFY.
 # Same sipp scenario (e2e/sipp/pnp-phone-unicast.xml), same rate/concurrency, same run.
 # Prints one table: phones, failures, phones/s (successful phones / wall time from the first SUBSCRIBE
 # to the last 200), p50/p99 of SUBSCRIBE sent -> NOTIFY received (microseconds, from -trace_shortmsg),
@@ -24,6 +26,7 @@
 #                      (ours runs once: a phone notified moments ago is not notified again)
 #   SIP_BENCH_JFR      1: record a JFR CPU profile of our JVM during the run, print hot frames (the    default 0
 #                      recording costs the JVM about half its rate: use it for where, not how fast)
+#   SIP_BENCH_ASSIGN   csv (console import, 5000 lines a request) or files (deploy/)  default csv
 #   SIP_BENCH_TIMEOUT  seconds for the whole run                                     default 900
 #   SIP_BENCH_TMPDIR   where the temp dir (server home included) goes; /dev/shm puts the phone
 #                      records on tmpfs, where fsync costs nothing (shows the CPU-bound ceiling)  default /tmp
@@ -39,6 +42,8 @@ WARMUP="${SIP_BENCH_WARMUP:-1000}"
 RATE="${SIP_BENCH_RATE:-10000}"
 LIMIT="${SIP_BENCH_LIMIT:-200}"
 TIMEOUT="${SIP_BENCH_TIMEOUT:-900}"
+ASSIGN="${SIP_BENCH_ASSIGN:-csv}"
+CONSOLE="http://127.0.0.1:8080/system/console"
 SIPP_PORT=5062        # sipp's local port: every per-phone socket is bound to <phone ip>:5062
 KAM_RUNS="${SIP_BENCH_KAM_RUNS:-3}"
 JFR="${SIP_BENCH_JFR:-0}"
@@ -123,6 +128,25 @@ inner() {
   OURS=$!; PIDS+=("$OURS")
   JPID="$OURS"   # the subshell execs java
   local expected=$((PHONES + WARMUP)) n=0
+  if [ "$ASSIGN" = csv ]; then
+    local pw="" token="" f out
+    for _ in $(seq 1 1200); do   # up to 120 s for the console
+      kill -0 "$OURS" 2>/dev/null || { echo "server exited:" >&2; tail -30 "$WORK/home/out.log" >&2; exit 1; }
+      [ -n "$pw" ] || pw=$(sed -n "s/.*generated credentials user .admin. password .\([^']*\)'.*/\1/p" "$WORK/home/out.log" | head -1)
+      [ -n "$pw" ] && token=$(curl -s -u "admin:$pw" "$CONSOLE/phones" | sed -n 's/.*data-token="\([^"]*\)".*/\1/p' | head -1)
+      [ -n "$token" ] && break
+      sleep 0.1
+    done
+    [ -n "$token" ] || { echo "the console's Phones page did not answer in time" >&2; tail -30 "$WORK/home/out.log" >&2; exit 1; }
+    for f in "$WORK"/import.*; do
+      out=$(curl -s -u "admin:$pw" -H "X-PnP-Token: $token" -H "Content-Type: text/csv; charset=utf-8" \
+              --data-binary "@$f" "$CONSOLE/phones?action=import")
+      case "$out" in
+        '{"ok":true'*) ;;
+        *) echo "import of $(basename "$f") failed: $(echo "$out" | head -c 400)" >&2; exit 1 ;;
+      esac
+    done
+  fi
   for _ in $(seq 1 1200); do    # up to 120 s for start + FileInstall + Config Admin + inventory
     kill -0 "$OURS" 2>/dev/null || { echo "server exited:" >&2; tail -30 "$WORK/home/out.log" >&2; exit 1; }
     n=$("$ROOT/bench/phone-states.sh" "$WORK/home/data/phones/phones.journal" | awk '$1 == "ALL" { print $2 }')
@@ -136,11 +160,21 @@ inner() {
   if [ "$n" -lt "$expected" ]; then
     echo "server loaded $n of $expected assignments in time" >&2; tail -30 "$WORK/home/out.log" >&2; exit 1
   fi
-  sleep 2  # let the last flush and FileInstall's scan settle
+  # Let the last flush, FileInstall's scan and Config Admin's delivery of the import's events settle: wait
+  # until our JVM is quiet (under 5% of a core for 2 s in a row; at most 120 s).
+  local q0 q1 quiet=0
+  q0=$(cpu_ticks "$JPID")
+  for _ in $(seq 1 240); do
+    sleep 0.5
+    q1=$(cpu_ticks "$JPID")
+    if [ $((q1 - q0)) -le $((TCK / 40)) ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    q0=$q1
+    [ "$quiet" -ge 4 ] && break
+  done
   [ "$WARMUP" -gt 0 ] && run_sipp ours-warmup "$OURS_PORT" "$WORK/warmup.csv" "$WARMUP"
   sleep 1
   if [ "$JFR" = 1 ]; then
-    timeout 30 jcmd "$JPID" JFR.start name=bench settings=profile filename="$WORK/ours.jfr" >/dev/null 2>&1 || true
+    timeout 30 jcmd "$JPID" JFR.start name=bench settings="$ROOT/bench/cpu-samples.jfc" filename="$WORK/ours.jfr" >/dev/null 2>&1 || true
   fi
   c0=$(cpu_ticks "$JPID")
   thread_ticks "$JPID" >"$WORK/threads.0"
@@ -195,6 +229,8 @@ need() { # command package
 need sipp sip-tester
 need kamailio kamailio
 need jstack openjdk-17-jdk-headless
+need curl curl
+case "$ASSIGN" in csv|files) ;; *) echo "SIP_BENCH_ASSIGN is csv or files" >&2; exit 1 ;; esac
 
 WORK="$(mktemp -d "${SIP_BENCH_TMPDIR:-/tmp}/sip-bench.XXXXXX")"
 NS_PID=""
@@ -213,7 +249,7 @@ cp "$JAR" "$WORK/pnp-server.jar"   # others may rebuild the jar while we run
 # Phones: MAC 000B82xxxxxx, own address 127.1.x.y (250 per /24), sipp port; warm-up phones first.
 # Injection fields (e2e/sipp/pnp-phone-unicast.xml): MAC; local IP; local port; vendor; model; firmware
 mkdir -p "$WORK/home/deploy"
-awk -v total=$((PHONES + WARMUP)) -v warm="$WARMUP" -v port="$SIPP_PORT" -v dir="$WORK" '
+awk -v total=$((PHONES + WARMUP)) -v warm="$WARMUP" -v port="$SIPP_PORT" -v dir="$WORK" -v mode="$ASSIGN" '
   BEGIN {
     print "SEQUENTIAL" > (dir "/warmup.csv"); print "SEQUENTIAL" > (dir "/phones.csv")
     for (i = 0; i < total; i++) {
@@ -221,9 +257,14 @@ awk -v total=$((PHONES + WARMUP)) -v warm="$WARMUP" -v port="$SIPP_PORT" -v dir=
       ip = sprintf("127.1.%d.%d", int(i / 250), i % 250 + 1)
       line = mac ";" ip ";" port ";Grandstream;GXP2140;1.0.11.3"
       print line > (dir "/" (i < warm ? "warmup.csv" : "phones.csv"))
-      f = dir "/home/deploy/pnp.phone-" tolower(mac) ".cfg"
-      printf "mac=%s\nextension=%d\npassword=bench-secret-%d\ndisplayName=Bench Phone %d\n", mac, 10000 + i, i, i > f
-      close(f)
+      if (mode == "files") {
+        f = dir "/home/deploy/pnp.phone-" tolower(mac) ".cfg"
+        printf "mac=%s\nextension=%d\npassword=bench-secret-%d\ndisplayName=Bench Phone %d\n", mac, 10000 + i, i, i > f
+        close(f)
+      } else {
+        if (i % 5000 == 0) { if (out != "") close(out); out = sprintf("%s/import.%04d", dir, i / 5000) }
+        printf "%s,%d,Bench Phone %d,bench-secret-%d\n", mac, 10000 + i, i, i > out
+      }
     }
   }'
 # pnp.sip for the benchmark: unicast only, on loopback. The per-source limits (20/s, burst 40) stay at
