@@ -27,6 +27,8 @@
 #   SIP_BENCH_JFR      1: record a JFR CPU profile of our JVM during the run, print hot frames (the    default 0
 #                      recording costs the JVM about half its rate: use it for where, not how fast)
 #   SIP_BENCH_ASSIGN   csv (console import, 5000 lines a request) or files (deploy/)  default csv
+#   SIP_BENCH_PERF     1: sample our JVM with perf during the run and print CPU by thread and code kind   default 0
+#                      (kernel, JIT-compiled Java, libjvm, libc; needs perf, linux-perf)
 #   SIP_BENCH_TIMEOUT  seconds for the whole run                                     default 900
 #   SIP_BENCH_TMPDIR   where the temp dir (server home included) goes; /dev/shm puts the phone
 #                      records on tmpfs, where fsync costs nothing (shows the CPU-bound ceiling)  default /tmp
@@ -47,6 +49,7 @@ CONSOLE="http://127.0.0.1:8080/system/console"
 SIPP_PORT=5062        # sipp's local port: every per-phone socket is bound to <phone ip>:5062
 KAM_RUNS="${SIP_BENCH_KAM_RUNS:-3}"
 JFR="${SIP_BENCH_JFR:-0}"
+PERF="${SIP_BENCH_PERF:-0}"
 OURS_PORT=5060
 KAM_PORT=5070
 
@@ -176,6 +179,12 @@ inner() {
   if [ "$JFR" = 1 ]; then
     timeout 30 jcmd "$JPID" JFR.start name=bench settings="$ROOT/bench/cpu-samples.jfc" filename="$WORK/ours.jfr" >/dev/null 2>&1 || true
   fi
+  local PERF_PID=""
+  if [ "$PERF" = 1 ]; then   # where the CPU goes by code kind: kernel, JIT-compiled Java, the JVM itself, libc
+    perf record -q -F 999 -p "$JPID" -o "$WORK/ours.perf" >/dev/null 2>&1 &
+    PERF_PID=$!
+    sleep 0.5
+  fi
   c0=$(cpu_ticks "$JPID")
   thread_ticks "$JPID" >"$WORK/threads.0"
   # a few jstacks during the run (each pauses the JVM briefly: at most 4, 1 s apart, after 1 s)
@@ -192,6 +201,10 @@ inner() {
   kill "$JS" 2>/dev/null || true; wait "$JS" 2>/dev/null || true
   c1=$(cpu_ticks "$JPID")
   thread_ticks "$JPID" >"$WORK/threads.1"
+  if [ -n "$PERF_PID" ]; then
+    kill -INT "$PERF_PID" 2>/dev/null || true; wait "$PERF_PID" 2>/dev/null || true
+    perf report -i "$WORK/ours.perf" --stdio --sort comm,dso 2>/dev/null | grep -v '^#' | grep -v '^$' | head -25 >"$WORK/ours.perf.txt" || true
+  fi
   if [ "$JFR" = 1 ]; then
     timeout 60 jcmd "$JPID" JFR.stop name=bench >/dev/null 2>&1 || true
   fi
@@ -339,6 +352,11 @@ for f in "$WORK"/jstack.*; do
        on && /java.lang.Thread.State/ { st = $2 }
        END { if (top != "") print st " " top " <- " app }' "$f"
 done | sort | uniq -c | sort -rn | sed 's/^/   /'
+if [ -s "$WORK/ours.perf.txt" ]; then
+  echo
+  echo "perf samples of our JVM during the run, by thread and code kind ([unknown]/perf-*.map: JIT-compiled Java):"
+  sed 's/^/   /' "$WORK/ours.perf.txt"
+fi
 if [ -f "$WORK/ours.jfr" ]; then
   jfr print --stack-depth 64 --events jdk.ExecutionSample "$WORK/ours.jfr" >"$WORK/ours.samples" 2>/dev/null || true
   awk '
