@@ -32,6 +32,14 @@ record Served(MacAddress mac, String token, List<Kept> files, String subscriber)
     record Kept(MacAddress mac, ProvisioningFile shell, byte[] deflated, int length, String etag, Instant modified,
             Credentials credentials) {
 
+        /*
+         * One zlib stream per thread, reset for each file: a new one per file costs the allocation and
+         * clearing of its ~260 KB of native state every time (a fifth to a third of the cost of deflating
+         * a 9 KB configuration file, measured with C1).
+         */
+        private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
+        private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(Inflater::new);
+
         static Kept of(MacAddress mac, ProvisioningFile file, String etag, Instant modified, Credentials credentials) {
             byte[] content = file.content();
             ProvisioningFile shell = new ProvisioningFile(file.name(), file.aliases(), new byte[0], file.contentType(),
@@ -51,23 +59,21 @@ record Served(MacAddress mac, String token, List<Kept> files, String subscriber)
         }
 
         private static byte[] deflate(byte[] content) {
-            Deflater d = new Deflater(Deflater.BEST_SPEED);
-            try {
-                d.setInput(content);
-                d.finish();
-                ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, content.length / 4));
-                byte[] buf = new byte[4096];
-                while (!d.finished()) {
-                    out.write(buf, 0, d.deflate(buf));
-                }
-                return out.toByteArray();
-            } finally {
-                d.end();
+            Deflater d = DEFLATER.get();
+            d.reset();
+            d.setInput(content);
+            d.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, content.length / 4));
+            byte[] buf = new byte[4096];
+            while (!d.finished()) {
+                out.write(buf, 0, d.deflate(buf));
             }
+            return out.toByteArray();
         }
 
         private static byte[] inflate(byte[] deflated, int length) {
-            Inflater i = new Inflater();
+            Inflater i = INFLATER.get();
+            i.reset();
             try {
                 i.setInput(deflated);
                 byte[] content = new byte[length];
@@ -85,8 +91,6 @@ record Served(MacAddress mac, String token, List<Kept> files, String subscriber)
                 return content;
             } catch (DataFormatException e) {
                 throw new IllegalStateException("kept file is corrupt: " + e.getMessage(), e);
-            } finally {
-                i.end();
             }
         }
     }
