@@ -186,7 +186,7 @@ inner() {
   fi
   local c0 c1
   if [ "$JFR" = 1 ]; then
-    timeout 30 jcmd "$SERVER" JFR.start name=storm settings=profile filename="$WORK/server.jfr" >/dev/null 2>&1 || true
+    timeout 30 jcmd "$SERVER" JFR.start name=storm settings="$ROOT/bench/cpu-samples.jfc" filename="$WORK/server.jfr" >/dev/null 2>&1 || true
   fi
   c0=$(ticks "$SERVER")
   thread_ticks "$SERVER" >"$WORK/threads.0"
