@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -576,9 +577,10 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         String auth = authentication();
         String httpUser = auth.equals("off") ? "" : rec.httpUser;
         String httpPassword = auth.equals("off") ? "" : rec.httpPassword;
-        String digest = digest(ref.vendor(), a.toString(), a.password(), String.join(",", a.overrides().keySet()),
-                a.overrides().toString(), s.model(), host, httpBase + rec.token + "/", tftpBase, auth, httpUser,
-                httpPassword);
+        // Every input of the render, in an order that does not change between runs (Map.copyOf's does).
+        String digest = digest(ref.vendor(), a.toString(), a.password(), a.voicemail(), a.lineKeys().toString(),
+                new TreeMap<>(a.overrides()).toString(), s.model(), host, httpBase + rec.token + "/", tftpBase, auth,
+                httpUser, httpPassword);
         if (!digest.equals(rec.inputsDigest)) {
             rec.revision++;
             rec.inputsDigest = digest;

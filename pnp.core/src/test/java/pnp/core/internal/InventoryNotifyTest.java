@@ -128,12 +128,36 @@ class InventoryNotifyTest {
         await(() -> state() == PhoneState.FAILED, "failed");
     }
 
+    @Test
+    void aChangedLineKeyOrVoicemailIsNotifiedToAPhoneAlreadyServed() throws Exception {
+        inventory.sighted(sighting());
+        await(() -> notifies.size() == 1, "first NOTIFY");
+        notifies.get(0).complete(new NotifyOutcome(true, 200, "200 OK"));
+        await(() -> state() == PhoneState.NOTIFIED, "answered");
+        assign("pnp.phone~a", MAC, "pw-1", Map.of("lineKeys", "1:blf:202:Anna"));
+        await(() -> notifies.size() == 2, "a NOTIFY for the new line key");
+        notifies.get(1).complete(new NotifyOutcome(true, 200, "200 OK"));
+        assign("pnp.phone~a", MAC, "pw-1", Map.of("lineKeys", "1:blf:202:Anna B."));
+        await(() -> notifies.size() == 3, "a NOTIFY for the line key's new label");
+        notifies.get(2).complete(new NotifyOutcome(true, 200, "200 OK"));
+        assign("pnp.phone~a", MAC, "pw-1", Map.of("lineKeys", "1:blf:202:Anna B.", "voicemail", "*97"));
+        await(() -> notifies.size() == 4, "a NOTIFY for the new voicemail number");
+        notifies.get(3).complete(new NotifyOutcome(true, 200, "200 OK"));
+        assign("pnp.phone~a", MAC, "pw-1", Map.of("lineKeys", "1:blf:202:Anna B.", "voicemail", "*97"));
+        barrier();
+        assertEquals(4, notifies.size(), "the same assignment saved again changes nothing");
+    }
+
     private PhoneState state() {
         return inventory.phone(MAC).map(p -> p.state()).orElse(null);
     }
 
     private void assign(String pid, MacAddress mac, String password) {
-        Hashtable<String, Object> p = new Hashtable<>();
+        assign(pid, mac, password, Map.of());
+    }
+
+    private void assign(String pid, MacAddress mac, String password, Map<String, String> more) {
+        Hashtable<String, Object> p = new Hashtable<>(more);
         p.put("mac", mac.value());
         p.put("extension", "201");
         p.put("password", password);
