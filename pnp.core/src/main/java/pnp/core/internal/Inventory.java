@@ -384,6 +384,11 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             if (match != null) {
                 for (Served.Kept f : match.files()) {
                     if (f.answersTo(key)) {
+                        if (f.credentials() != null && "tftp".equals(protocol)) {
+                            // TFTP cannot ask for a password: the file would go to anyone at that address
+                            return new NotFound("phone " + match.mac() + "'s files need HTTP authentication ("
+                                    + f.credentials().scheme() + "; pnp.core httpAuthentication): not served over TFTP");
+                        }
                         return f.found();
                     }
                 }

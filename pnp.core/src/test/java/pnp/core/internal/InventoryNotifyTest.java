@@ -148,6 +148,24 @@ class InventoryNotifyTest {
         assertEquals(4, notifies.size(), "the same assignment saved again changes nothing");
     }
 
+    @Test
+    void withHttpAuthenticationAPhoneFileIsNotServedOverTftp() throws Exception {
+        inventory.modified((Inventory.Config) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { Inventory.Config.class },
+                (proxy, method, args) -> method.getName().equals("httpAuthentication") ? "digest"
+                        : method.getDefaultValue()));
+        inventory.sighted(sighting());
+        await(() -> notifies.size() == 1, "NOTIFY");
+        InetAddress phone = InetAddress.getByName("10.200.0.21");
+        ProvisioningFiles.Lookup tftp = inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp");
+        ProvisioningFiles.NotFound refused = assertInstanceOf(ProvisioningFiles.NotFound.class, tftp,
+                "TFTP cannot ask for the password the file is protected with");
+        assertTrue(refused.reason().contains("HTTP authentication"), refused.reason());
+        ProvisioningFiles.Lookup http = inventory.lookup(null, MAC.value() + ".cfg", phone, "http");
+        assertEquals("digest", assertInstanceOf(ProvisioningFiles.Found.class, http).credentials().scheme(),
+                "over HTTP the file is found with the credentials pnp.http asks for");
+    }
+
     private PhoneState state() {
         return inventory.phone(MAC).map(p -> p.state()).orElse(null);
     }
