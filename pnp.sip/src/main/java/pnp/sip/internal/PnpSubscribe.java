@@ -47,6 +47,8 @@ record PnpSubscribe(Optional<MacAddress> mac, String vendor, String model, Strin
 
     private static final Pattern MAC_USER = Pattern.compile("(?i)^mac[:=]?((?:[0-9a-f]{2}[:.-]?){5}[0-9a-f]{2})$");
     private static final Pattern MAC_IN_TEXT = Pattern.compile("(?i)(?<![0-9a-f])([0-9a-f]{12})(?![0-9a-f])");
+    private static final Pattern IPV4 = Pattern.compile("(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+    private static final Pattern IPV6 = Pattern.compile("\\[?[0-9a-fA-F:.]+(?:%[0-9a-zA-Z._-]+)?]?");
 
     /**
      * The raw value of the Event header, also in its compact form {@code o:}; empty when absent. An Event
@@ -128,7 +130,17 @@ record PnpSubscribe(Optional<MacAddress> mac, String vendor, String model, Strin
                 port = via.getPort() > 0 ? via.getPort() : 5060;
             }
         }
+        if (!isIpLiteral(host)) {
+            // A name would be resolved by the thread that sends every NOTIFY (a slow or hostile DNS server
+            // stalls them all); phones give their address, so a name goes to where the datagram came from.
+            host = sourceHost;
+        }
         return new PnpSubscribe(mac, vendor, model, firmware, params.getOrDefault("profile-type", ""), ua, host, port);
+    }
+
+    /** An IPv4 address in dotted form or an IPv6 address (bracketed or not); no name. */
+    static boolean isIpLiteral(String host) {
+        return host != null && (IPV4.matcher(host).matches() || host.indexOf(':') >= 0 && IPV6.matcher(host).matches());
     }
 
     static Optional<MacAddress> macFromUri(URI uri) {

@@ -146,6 +146,13 @@ public class SipService implements PhoneNotifier, ServerStatus {
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10_000);
     /** A PnP SUBSCRIBE is well under 2 KB; anything this large is not a booting phone. */
     static final int MAX_SUBSCRIBE_BYTES = 8192;
+    /**
+     * Dialogs kept for a NOTIFY still to come (the phone's assignment may come later): an hour each, at
+     * most this many (SUBSCRIBEs with made-up MACs must not fill the heap); past either, the NOTIFY goes
+     * out of the dialog.
+     */
+    static final int MAX_SUBSCRIPTIONS = 50_000;
+    static final long SUBSCRIPTION_KEEP_NANOS = TimeUnit.HOURS.toNanos(1);
     /** Socket receive buffers of the unicast and group sockets: a few thousand SUBSCRIBEs. */
     static final int RECEIVE_BUFFER_BYTES = 4 << 20;
     private final RateLimitedLog flood = new RateLimitedLog(LOG, 10_000);
@@ -155,6 +162,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
     private final Map<String, Long> recentRequests = new ConcurrentHashMap<>();
     private final AtomicLong tags = new AtomicLong(System.nanoTime());
     private final AtomicLong lastPrune = new AtomicLong(System.nanoTime());
+    private final AtomicLong lastSubscriptionPrune = new AtomicLong(System.nanoTime());
 
     private volatile Runtime runtime;
     private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -183,7 +191,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
      * (a parsed JAIN-SIP address is a graph of a dozen objects; ten thousand phones add up).
      */
     private record Subscription(String callId, String phone, String phoneTag, String us, String ourTag,
-            String contactHost, int contactPort) {
+            String contactHost, int contactPort, long heardAt) {
     }
 
     @Activate
@@ -363,13 +371,29 @@ public class SipService implements PhoneNotifier, ServerStatus {
         MacAddress mac = sub.mac().get();
         FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
         ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
-        subscriptions.put(mac, new Subscription(callId.getCallId(), from.getAddress().toString(), from.getTag(),
-                to.getAddress().toString(),
-                ourTag, sub.contactHost(), sub.contactPort()));
+        pruneSubscriptions();
+        if (subscriptions.size() < MAX_SUBSCRIPTIONS || subscriptions.containsKey(mac)) {
+            subscriptions.put(mac, new Subscription(callId.getCallId(), from.getAddress().toString(), from.getTag(),
+                    to.getAddress().toString(), ourTag, sub.contactHost(), sub.contactPort(), System.nanoTime()));
+        } else {
+            flood.warn("{} phones heard in the last hour are still waiting for a NOTIFY: phone {}'s will go out of"
+                    + " its SUBSCRIBE's dialog", MAX_SUBSCRIPTIONS, mac);
+        }
         String advertised = rt.config.advertisedHost();
         inventory.sighted(new PhoneSighting(mac, sub.vendor(), sub.model(), sub.firmware(), sub.userAgent(),
                 sub.contactHost(), sub.contactPort(), source, sourcePort, interfaceName,
                 advertised.isEmpty() ? localAddress : advertised, multicast, Instant.now()));
+    }
+
+    /** Forgets dialogs older than an hour, once a second at most, and only when there are many. */
+    private void pruneSubscriptions() {
+        long now = System.nanoTime();
+        long last = lastSubscriptionPrune.get();
+        if (subscriptions.size() < 4096 || now - last < TimeUnit.SECONDS.toNanos(1)
+                || !lastSubscriptionPrune.compareAndSet(last, now)) {
+            return;
+        }
+        subscriptions.values().removeIf(d -> now - d.heardAt() > SUBSCRIPTION_KEEP_NANOS);
     }
 
     private void pruneRecent() {
@@ -712,7 +736,9 @@ public class SipService implements PhoneNotifier, ServerStatus {
 
         Request notifyRequest(PhoneSighting to, String url, String contentType) throws ParseException,
                 javax.sip.InvalidArgumentException {
-            Subscription sub = subscriptions.get(to.mac());
+            // The NOTIFY ends the subscription (terminated): the dialog is used once, and a later NOTIFY without
+            // a new SUBSCRIBE goes out of it rather than into a dialog the phone has closed.
+            Subscription sub = subscriptions.remove(to.mac());
             if (sub != null && !(sub.contactHost().equals(to.contactHost()) && sub.contactPort() == to.contactPort())) {
                 sub = null;
             }

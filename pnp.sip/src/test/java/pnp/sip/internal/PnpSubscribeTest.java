@@ -63,6 +63,23 @@ class PnpSubscribeTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
+        "IPv4|192.0.2.9|192.0.2.9",
+        "IPv6 bracketed|[2001:db8::9]|[2001:db8::9]",
+        "a name goes to the source address|phone.attacker.example|198.51.100.4",
+        "a name that looks numeric|1.2.3.4.example|198.51.100.4",
+        "not an address|999.1.1.1|198.51.100.4",
+    })
+    void theNotifyGoesToAnAddressNeverToAName(String name, String contactHost, String expected) throws Exception {
+        String event = "ua-profile;vendor=\"Grandstream\"";
+        Request r = parse(subscribe("MAC%3A000B82273B89", event, "").replace("<sip:192.0.2.7:5062>",
+                "<sip:" + contactHost + ":5062>"));
+        PnpSubscribe s = PnpSubscribe.read(r, event, "198.51.100.4", 5070);
+        assertEquals(expected, s.contactHost());
+        assertEquals(5062, s.contactPort());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
         "AudioCodes, no MAC|AudioCodes 400HD 3.0",
         "no MAC and no User-Agent|",
     })

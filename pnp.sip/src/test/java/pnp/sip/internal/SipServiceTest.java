@@ -2,6 +2,7 @@ package pnp.sip.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
@@ -313,6 +314,25 @@ class SipServiceTest {
         NotifyOutcome o = outcome.get(10, TimeUnit.SECONDS);
         assertTrue(o.accepted(), o.toString());
         assertEquals(200, o.statusCode());
+    }
+
+    @Test
+    void theNotifyUsesTheSubscribesDialogOnceAndALaterOneGoesOutOfIt() throws Exception {
+        send(subscribe("dlg1", "ua-profile;vendor=\"Grandstream\";model=\"GXP2140\""));
+        assertTrue(receive().startsWith("SIP/2.0 200 OK"));
+        waitFor(() -> heard.size() == 1);
+        var first = notifyTestPhone();
+        String n1 = receive();
+        assertEquals("dlg1", header(n1, "Call-ID"), "the first NOTIFY is inside the SUBSCRIBE's dialog: " + n1);
+        assertTrue(header(n1, "To").contains("tag=1692014507"), n1);
+        answerAndExpectAccepted(n1, first);
+        // that NOTIFY said terminated: the phone has closed the dialog, so the next (say, after a change of its
+        // assignment, with no new SUBSCRIBE) must not reuse it
+        var second = notifyTestPhone();
+        String n2 = receive();
+        assertNotEquals("dlg1", header(n2, "Call-ID"), n2);
+        assertFalse(header(n2, "To").contains("tag="), "out of dialog: no To tag: " + n2);
+        answerAndExpectAccepted(n2, second);
     }
 
     PhoneSighting sightingOfTestPhone() {
