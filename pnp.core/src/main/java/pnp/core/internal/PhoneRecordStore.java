@@ -1,7 +1,6 @@
 package pnp.core.internal;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -57,6 +56,8 @@ final class PhoneRecordStore {
     private final Set<MacAddress> live = new HashSet<>();
     private long lines;
     private FileChannel out;
+    /** Where the journal ends before a write that failed and could not be undone at once; -1: none. */
+    private long cutAt = -1;
 
     PhoneRecordStore(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
@@ -182,8 +183,25 @@ final class PhoneRecordStore {
             out = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
         }
-        while (buf.hasRemaining()) {
-            out.write(buf);
+        if (cutAt >= 0) {
+            out.truncate(cutAt);
+            cutAt = -1;
+        }
+        long start = out.size();
+        try {
+            while (buf.hasRemaining()) {
+                out.write(buf);
+            }
+        } catch (IOException e) {
+            // A write cut short (disk full) must not leave half a line: the batch is appended again later,
+            // and its first line would run into the cut one (two phones' records read as one).
+            try {
+                out.truncate(start);
+            } catch (IOException again) {
+                cutAt = start; // before the next append
+                e.addSuppressed(again);
+            }
+            throw e;
         }
         lines += count;
     }
@@ -335,16 +353,29 @@ final class PhoneRecordStore {
         }
     }
 
+    /**
+     * Replaces the file with new content: a temporary file, forced to disk, renamed over it, and the
+     * rename forced too, so that not even a power loss can leave an empty or half-written journal behind.
+     */
     static void writeAtomically(Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(content);
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (FileChannel dir = FileChannel.open(target.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            LOG.debug("Cannot force the directory of {} to disk: {}", target, e.toString()); // not every OS can
         }
     }
 
