@@ -122,8 +122,10 @@ final class Transfer {
      * @return whether the transfer is over
      */
     boolean onPacket(ByteBuffer in, InetSocketAddress from, ByteBuffer out, long now) throws IOException {
+        int opcode = in.limit() < 2 ? -1 : in.getShort(0) & 0xffff;
         if (!peer.equals(from)) {
-            if (from.getPort() != 0) {
+            // RFC 1350: an ERROR is never answered, or two confused hosts could answer each other forever
+            if (from.getPort() != 0 && opcode != Packets.ERROR) {
                 channel.send(Packets.error(out, Packets.ERR_UNKNOWN_TID, "Unknown transfer ID"), from);
             }
             return false;
@@ -131,7 +133,6 @@ final class Transfer {
         if (in.limit() < 4) {
             return false;
         }
-        int opcode = in.getShort(0) & 0xffff;
         if (opcode == Packets.ERROR) {
             ending = "client sent error " + (in.getShort(2) & 0xffff);
             return true;

@@ -306,6 +306,27 @@ class TftpServerTest {
     }
 
     @Test
+    void errorFromStrangerOnTransferPortIsNotAnswered() throws Exception {
+        try (TftpTestClient c = client(); TftpTestClient stranger = client()) {
+            c.sendToServer(TftpTestClient.request(Packets.RRQ, "1536.bin", "octet"));
+            Reply first = c.expect(5000);
+            assertEquals(1, first.number());
+            stranger.send(TftpTestClient.error(0, "not yours"), first.from());
+            // packets on one port are handled in order: the answer to this ACK comes after any answer to the ERROR
+            stranger.send(TftpTestClient.ack(1), first.from());
+            Reply answer = stranger.expect(5000);
+            assertEquals(Packets.ERROR, answer.opcode());
+            assertEquals(5, answer.number());
+            assertNull(stranger.receive(1000), "the stranger's ERROR was answered (RFC 1350: never)");
+            c.send(TftpTestClient.ack(1), first.from());
+            for (int block = 2; block <= 4; block++) {
+                c.expectData(block, 5000);
+                c.send(TftpTestClient.ack(block), first.from());
+            }
+        }
+    }
+
+    @Test
     void writeRequestIsRefused() throws Exception {
         assertError(TftpTestClient.request(Packets.WRQ, "x.cfg", "octet"), 2, "Access violation");
     }
