@@ -11,10 +11,13 @@ import java.util.concurrent.TimeUnit;
  * One read transfer: sends a file's blocks from its own port and follows the client's ACKs.
  *
  * <p>Sending: a sliding window of {@code windowSize} blocks (1 without RFC 7440). A new ACK moves the window
- * and sends the blocks that became allowed; an ACK already seen, or one for a block not yet sent, is ignored,
- * so a duplicate ACK never causes duplicate data (the Sorcerer's Apprentice bug). Only the timeout resends:
- * the OACK, or every block from the oldest unacknowledged one (go-back-N), at most {@code retries} times in a
- * row, with the interval doubling while the client stays silent (see {@link #backoff()}). Block numbers are counted in a {@code long} and put on the wire modulo 65536 (they wrap to 0).
+ * and sends it from the block after the acknowledged one: the blocks that became allowed, and again those
+ * after a gap when the ACK was short of the last block sent. An ACK already seen, or one for a block not yet
+ * sent, is ignored, so a duplicate ACK never causes duplicate data (the Sorcerer's Apprentice bug). Otherwise
+ * only the timeout resends: the OACK, or every block from the oldest unacknowledged one (go-back-N), at most
+ * {@code retries} times in a row, with the interval doubling while the client stays silent (see
+ * {@link #backoff()}). Block numbers are counted in a {@code long} and put on the wire modulo 65536 (they wrap
+ * to 0).
  *
  * <p>The final ACK may be lost: the client has its file and is gone, and nobody answers the resent last block
  * (RFC 1350: "the transfer may still have been completed successfully"). A transfer given up with every block
@@ -168,6 +171,9 @@ final class Transfer {
             ending = "complete";
             return true;
         }
+        // RFC 7440: an ACK short of the last block sent means the client lost the block after it and drops
+        // everything behind the gap; waiting for the timeout would only stall the transfer
+        next = base;
         sendWindow(out);
         deadline = now + timeoutNanos;
         return false;

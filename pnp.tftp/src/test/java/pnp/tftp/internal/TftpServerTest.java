@@ -223,6 +223,34 @@ class TftpServerTest {
     }
 
     @Test
+    void ackInTheMiddleOfTheWindowResendsFromTheNextBlockAtOnce() throws Exception {
+        try (TftpTestClient c = client()) {
+            // timeout 10 s: every packet expected below is sent on an ACK, none on the server's timer
+            c.sendToServer(TftpTestClient.request(Packets.RRQ, "big.bin", "octet", "windowsize", "4", "blksize",
+                    "512", "timeout", "10"));
+            Reply oack = c.expect(5000);
+            assertEquals(Packets.OACK, oack.opcode());
+            c.send(TftpTestClient.ack(0), oack.from());
+            for (int block = 1; block <= 4; block++) {
+                assertEquals(block, c.expect(5000).number());
+            }
+            // as if block 3 was lost: the client acknowledges 2, the last block it has in order
+            c.send(TftpTestClient.ack(2), oack.from());
+            for (int block = 3; block <= 6; block++) {
+                Reply data = c.expect(5000);
+                assertEquals(Packets.DATA, data.opcode());
+                assertEquals(block, data.number(), "the window restarts after the acknowledged block");
+            }
+            // a duplicate ACK sends nothing: the first packet after it answers the ACK 6 behind it
+            c.send(TftpTestClient.ack(2), oack.from());
+            c.send(TftpTestClient.ack(6), oack.from());
+            for (int block = 7; block <= 10; block++) {
+                assertEquals(block, c.expect(5000).number(), "nothing resent for the duplicate ACK 2");
+            }
+        }
+    }
+
+    @Test
     void refusedOptionsEndTheTransfer() throws Exception {
         TftpServer s = start(FILES, settings(5, 5, 16, 8, 65464));
         try (TftpTestClient c = new TftpTestClient(s.localAddress())) {
