@@ -191,6 +191,11 @@ final class TftpServer implements AutoCloseable {
             try {
                 channel.configureBlocking(false);
                 channel.bind(new InetSocketAddress(s.address(), 0));
+                // a window goes out in one burst: room for all of it, or its end waits for the next scan
+                int window = options.windowSize() * (options.blockSize() + 4);
+                if (channel.getOption(StandardSocketOptions.SO_SNDBUF) < window) {
+                    channel.setOption(StandardSocketOptions.SO_SNDBUF, window);
+                }
                 Transfer transfer = new Transfer(channel, from, name, download.content(), request.netascii(),
                         options, s.retries(), download.delivered());
                 byPeer.put(from, transfer);

@@ -45,7 +45,10 @@ final class Transfer {
     volatile boolean acknowledged;
     /** The client showed it still waits for data (repeated RRQ or ACK) since the last block was last sent. */
     private volatile boolean waitingSinceLastBlock;
-    /** When the next timeout fires ({@link System#nanoTime()} scale). */
+    /**
+     * When the event loop next calls {@link #onTimeout} ({@link System#nanoTime()} scale): the retransmission
+     * {@link #timer}, or at once while a packet waits for room in the send buffer.
+     */
     long deadline;
     /** This transfer's index in its event loop's list. */
     int slot = -1;
@@ -68,6 +71,10 @@ final class Transfer {
     /** The next block to send. */
     private long next = 1;
     private int retries;
+    /** When the OACK or the window is resent unless acknowledged. */
+    private long timer;
+    /** The send buffer was full: the OACK, or the window from {@link #next} on, is not sent yet. */
+    private boolean stalled;
     private boolean complete;
     private boolean presumed;
     private String ending = "running";
@@ -110,12 +117,8 @@ final class Transfer {
 
     /** Sends the OACK, or the first window when no option was granted. */
     void start(ByteBuffer out, long now) throws IOException {
-        if (oack != null) {
-            channel.send(ByteBuffer.wrap(oack), peer);
-        } else {
-            sendWindow(out);
-        }
-        deadline = now + timeoutNanos;
+        send(out);
+        schedule(now, timeoutNanos);
     }
 
     /**
@@ -149,8 +152,8 @@ final class Transfer {
                 oack = null;
                 acknowledged = true;
                 retries = 0;
-                sendWindow(out);
-                deadline = now + timeoutNanos;
+                send(out);
+                schedule(now, timeoutNanos);
             }
             return false;
         }
@@ -174,8 +177,8 @@ final class Transfer {
         // RFC 7440: an ACK short of the last block sent means the client lost the block after it and drops
         // everything behind the gap; waiting for the timeout would only stall the transfer
         next = base;
-        sendWindow(out);
-        deadline = now + timeoutNanos;
+        send(out);
+        schedule(now, timeoutNanos);
         return false;
     }
 
@@ -185,6 +188,13 @@ final class Transfer {
      * @return whether the transfer is given up
      */
     boolean onTimeout(ByteBuffer out, long now) throws IOException {
+        if (stalled && now - timer < 0) {
+            // Nothing was lost, the send buffer was full: carry on where sending stopped. Not a retry, and the
+            // timer keeps running, so a buffer that never drains still ends the transfer.
+            send(out);
+            deadline = stalled ? now : timer;
+            return false;
+        }
         if (++retries > maxRetries) {
             // Only a client that has acknowledged something (the OACK or a block) is known to be there and
             // receiving: one that never answered, say to a one-block file, may never have had a single packet.
@@ -194,14 +204,18 @@ final class Transfer {
                     : "no answer after " + maxRetries + " retries";
             return true;
         }
-        if (oack != null) {
-            channel.send(ByteBuffer.wrap(oack), peer);
-        } else {
+        if (oack == null) {
             next = base;
-            sendWindow(out);
         }
-        deadline = now + backoff();
+        send(out);
+        schedule(now, backoff());
         return false;
+    }
+
+    /** Starts the retransmission timer; a packet left unsent for want of buffer space goes at the next scan. */
+    private void schedule(long now, long wait) {
+        timer = now + wait;
+        deadline = stalled ? now : timer;
     }
 
     /**
@@ -246,18 +260,29 @@ final class Transfer {
         return size;
     }
 
-    private void sendWindow(ByteBuffer out) throws IOException {
+    /** Sends the OACK, or the window from {@link #next}, up to a packet the full send buffer does not take. */
+    private void send(ByteBuffer out) throws IOException {
+        if (oack != null) {
+            stalled = !sent(ByteBuffer.wrap(oack));
+            return;
+        }
+        stalled = false;
         long limit = Math.min(lastBlock, base + windowSize - 1);
         while (next <= limit) {
-            sendBlock(next, out);
+            if (!sendBlock(next, out)) {
+                stalled = true;
+                return;
+            }
             next++;
         }
     }
 
-    private void sendBlock(long block, ByteBuffer out) throws IOException {
-        if (block == lastBlock) {
-            waitingSinceLastBlock = false;
-        }
+    /** Whether the packet went out: a non-blocking send with a full buffer sends nothing and returns 0. */
+    private boolean sent(ByteBuffer packet) throws IOException {
+        return channel.send(packet, peer) > 0;
+    }
+
+    private boolean sendBlock(long block, ByteBuffer out) throws IOException {
         long offset = (block - 1) * blockSize;
         int length = (int) Math.min(blockSize, size - offset);
         out.clear();
@@ -268,7 +293,13 @@ final class Transfer {
             out.put(content, (int) offset, length);
         }
         out.flip();
-        channel.send(out, peer);
+        if (!sent(out)) {
+            return false;
+        }
+        if (block == lastBlock) {
+            waitingSinceLastBlock = false;
+        }
+        return true;
     }
 
     private void encodeNetascii(long block, int length, ByteBuffer out) {
