@@ -21,10 +21,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The final ACK may be lost: the client has its file and is gone, and nobody answers the resent last block
  * (RFC 1350: "the transfer may still have been completed successfully"). A transfer given up with every block
- * but the last acknowledged, whose client acknowledged something at all (the OACK or a block) and showed no
- * sign of still waiting after the last block was last sent (no repeated ACK of the block before it, no
- * repeated RRQ), is therefore {@link #presumedDelivered()}: a client that lacked the block would have repeated
- * itself on its own timer. A transfer nothing of which was ever acknowledged is a failure.
+ * but the last acknowledged, whose client showed no sign of still waiting after the last block was last sent
+ * (no repeated ACK of the block before it, no repeated RRQ), is therefore {@link #presumedDelivered()}: a
+ * client that lacked the block would have repeated itself on its own timer.
  *
  * <p>Netascii is encoded on the fly (LF → CR LF, CR → CR NUL); to resend a block the encoder state at the
  * start of every block in the window is kept in a ring.
@@ -196,10 +195,7 @@ final class Transfer {
             return false;
         }
         if (++retries > maxRetries) {
-            // Only a client that has acknowledged something (the OACK or a block) is known to be there and
-            // receiving: one that never answered, say to a one-block file, may never have had a single packet.
-            presumed = acknowledged && oack == null && base == lastBlock && next > lastBlock
-                    && !waitingSinceLastBlock;
+            presumed = oack == null && base == lastBlock && next > lastBlock && !waitingSinceLastBlock;
             ending = presumed ? "final ACK not heard after " + maxRetries + " retries, client quiet: presumed delivered"
                     : "no answer after " + maxRetries + " retries";
             return true;
