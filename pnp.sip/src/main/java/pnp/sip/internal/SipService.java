@@ -385,25 +385,27 @@ public class SipService implements PhoneNotifier, ServerStatus {
                 advertised.isEmpty() ? localAddress : advertised, multicast, Instant.now()));
     }
 
-    /** Forgets dialogs older than an hour, once a second at most, and only when there are many. */
+    /** Forgets dialogs older than an hour. */
     private void pruneSubscriptions() {
         long now = System.nanoTime();
-        long last = lastSubscriptionPrune.get();
-        if (subscriptions.size() < 4096 || now - last < TimeUnit.SECONDS.toNanos(1)
-                || !lastSubscriptionPrune.compareAndSet(last, now)) {
-            return;
+        if (sweepDue(subscriptions, lastSubscriptionPrune, now)) {
+            subscriptions.values().removeIf(d -> now - d.heardAt() > SUBSCRIPTION_KEEP_NANOS);
         }
-        subscriptions.values().removeIf(d -> now - d.heardAt() > SUBSCRIPTION_KEEP_NANOS);
     }
 
+    /** Forgets requests older than Timer F (32 s): a retransmission comes within it. */
     private void pruneRecent() {
         long now = System.nanoTime();
-        long last = lastPrune.get();
-        if (recentRequests.size() < 4096 || now - last < TimeUnit.SECONDS.toNanos(1) || !lastPrune.compareAndSet(last, now)) {
-            return; // at most one sweep a second, by one thread
+        if (sweepDue(recentRequests, lastPrune, now)) {
+            long cutoff = now - TimeUnit.SECONDS.toNanos(32);
+            recentRequests.values().removeIf(t -> t - cutoff < 0);
         }
-        long cutoff = now - TimeUnit.SECONDS.toNanos(32);
-        recentRequests.values().removeIf(t -> t - cutoff < 0);
+    }
+
+    /** Whether this thread sweeps the map now: only when it is large, at most once a second, by one thread. */
+    private static boolean sweepDue(Map<?, ?> map, AtomicLong lastSweep, long now) {
+        long last = lastSweep.get();
+        return map.size() >= 4096 && now - last >= TimeUnit.SECONDS.toNanos(1) && lastSweep.compareAndSet(last, now);
     }
 
     /** One configuration's sockets and stack; replaced whole when the configuration changes. */
