@@ -36,6 +36,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/console.sh
+. "$ROOT/bench/console.sh"
 SCENARIO="$ROOT/e2e/sipp/pnp-phone-unicast.xml"
 KAMCFG="$ROOT/bench/kamailio-pnp.cfg"
 PHONES="${SIP_BENCH_PHONES:-5000}"
@@ -135,19 +137,15 @@ inner() {
     local pw="" token="" f out
     for _ in $(seq 1 1200); do   # up to 120 s for the console
       kill -0 "$OURS" 2>/dev/null || { echo "server exited:" >&2; tail -30 "$WORK/home/out.log" >&2; exit 1; }
-      [ -n "$pw" ] || pw=$(sed -n "s/.*generated credentials user .admin. password .\([^']*\)'.*/\1/p" "$WORK/home/out.log" | head -1)
-      [ -n "$pw" ] && token=$(curl -s -u "admin:$pw" "$CONSOLE/phones" | sed -n 's/.*data-token="\([^"]*\)".*/\1/p' | head -1)
+      [ -n "$pw" ] || pw=$(console_password "$WORK/home/out.log")
+      [ -n "$pw" ] && token=$(console_token "$pw")
       [ -n "$token" ] && break
       sleep 0.1
     done
     [ -n "$token" ] || { echo "the console's Phones page did not answer in time" >&2; tail -30 "$WORK/home/out.log" >&2; exit 1; }
     for f in "$WORK"/import.*; do
-      out=$(curl -s -u "admin:$pw" -H "X-PnP-Token: $token" -H "Content-Type: text/csv; charset=utf-8" \
-              --data-binary "@$f" "$CONSOLE/phones?action=import")
-      case "$out" in
-        '{"ok":true'*) ;;
-        *) echo "import of $(basename "$f") failed: $(echo "$out" | head -c 400)" >&2; exit 1 ;;
-      esac
+      out=$(console_import "$pw" "$token" "$f") \
+        || { echo "import of $(basename "$f") failed: $(echo "$out" | head -c 400)" >&2; exit 1; }
     done
   fi
   for _ in $(seq 1 1200); do    # up to 120 s for start + FileInstall + Config Admin + inventory
@@ -163,17 +161,8 @@ inner() {
   if [ "$n" -lt "$expected" ]; then
     echo "server loaded $n of $expected assignments in time" >&2; tail -30 "$WORK/home/out.log" >&2; exit 1
   fi
-  # Let the last flush, FileInstall's scan and Config Admin's delivery of the import's events settle: wait
-  # until our JVM is quiet (under 5% of a core for 2 s in a row; at most 120 s).
-  local q0 q1 quiet=0
-  q0=$(cpu_ticks "$JPID")
-  for _ in $(seq 1 240); do
-    sleep 0.5
-    q1=$(cpu_ticks "$JPID")
-    if [ $((q1 - q0)) -le $((TCK / 40)) ]; then quiet=$((quiet + 1)); else quiet=0; fi
-    q0=$q1
-    [ "$quiet" -ge 4 ] && break
-  done
+  # Let the last flush, FileInstall's scan and Config Admin's delivery of the import's events settle
+  wait_until_quiet cpu_ticks "$JPID" >/dev/null
   [ "$WARMUP" -gt 0 ] && run_sipp ours-warmup "$OURS_PORT" "$WORK/warmup.csv" "$WARMUP"
   sleep 1
   if [ "$JFR" = 1 ]; then

@@ -40,6 +40,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/console.sh
+. "$ROOT/bench/console.sh"
 PHONES="${STORM_PHONES:-10000}"
 [ "${1:-}" != "--in-netns" ] && PHONES="${1:-$PHONES}"
 WARMUP="${STORM_WARMUP:-1000}"
@@ -114,7 +116,7 @@ inner() {
       t_sip=$(( $(now_ms) - t0 ))
     fi
     if [ "$t_console" = 0 ]; then
-      [ -n "$pw" ] || pw=$(sed -n "s/.*generated credentials user .admin. password .\([^']*\)'.*/\1/p" "$WORK/home/out.log" | head -1)
+      [ -n "$pw" ] || pw=$(console_password "$WORK/home/out.log")
       if [ -n "$pw" ]; then
         code=$(curl -s -o /dev/null -w '%{http_code}' -u "admin:$pw" "$CONSOLE/bundles" || true)
         [ "$code" = 200 ] && t_console=$(( $(now_ms) - t0 ))
@@ -132,18 +134,14 @@ inner() {
   local expected=$((PHONES + WARMUP)) n=0 a0 a1 token
   assigned() { curl -s -u "admin:$pw" "$CONSOLE/phones/phones.json" | grep -o '"assigned":true' | wc -l; }
   if [ "$ASSIGN" = csv ]; then
-    token=$(curl -s -u "admin:$pw" "$CONSOLE/phones" | sed -n 's/.*data-token="\([^"]*\)".*/\1/p' | head -1)
+    token=$(console_token "$pw")
     [ -n "$token" ] || { echo "no page token on the Phones page" >&2; exit 1; }
     a0=$(now_ms)
     local f out saved=0 k
     for f in "$WORK"/import.*; do
       k=$(now_ms)
-      out=$(curl -s -u "admin:$pw" -H "X-PnP-Token: $token" -H "Content-Type: text/csv; charset=utf-8" \
-              --data-binary "@$f" "$CONSOLE/phones?action=import")
-      case "$out" in
-        '{"ok":true'*) ;;
-        *) echo "import of $(basename "$f") failed: $(echo "$out" | head -c 400)" >&2; exit 1 ;;
-      esac
+      out=$(console_import "$pw" "$token" "$f") \
+        || { echo "import of $(basename "$f") failed: $(echo "$out" | head -c 400)" >&2; exit 1; }
       saved=$((saved + $(echo "$out" | grep -o '"saved":true' | wc -l)))
       echo "storm: $(basename "$f"): $(echo "$out" | grep -o '"message":"Imported [^"]*"' | head -1) in $(( $(now_ms) - k )) ms" >&2
     done
@@ -163,16 +161,9 @@ inner() {
   # Config Admin still delivers the import's events to its listeners for a while after the phones are
   # listed: wait until the server is quiet (under 5% of a core for 2 s in a row; at most 120 s), so the
   # storm does not share the cores with the tail of the import.
-  local q0 q1 quiet=0
-  q0=$(ticks "$SERVER")
-  for _ in $(seq 1 240); do
-    sleep 0.5
-    q1=$(ticks "$SERVER")
-    if [ $((q1 - q0)) -le $(( $(getconf CLK_TCK) / 40 )) ]; then quiet=$((quiet + 1)); else quiet=0; fi
-    q0=$q1
-    [ "$quiet" -ge 4 ] && break
-  done
-  echo "storm: server quiet after the import ($([ "$quiet" -ge 4 ] && echo yes || echo 'no, after 120 s'))" >&2
+  local quiet
+  quiet=$(wait_until_quiet ticks "$SERVER")
+  echo "storm: server quiet after the import ($([ "$quiet" = yes ] && echo yes || echo 'no, after 120 s'))" >&2
 
   # ---- 3. warm-up, then the storm ----
   # C1 only and the serial collector: the simulator's JVM leaves the cores to the server (half its CPU otherwise)
