@@ -1,5 +1,7 @@
 package pnp.api;
 
+import java.util.Optional;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -33,4 +35,22 @@ public interface VendorProfile {
      * @throws IllegalArgumentException when the assignment cannot be expressed for this vendor
      */
     Rendering render(RenderRequest request);
+
+    /**
+     * How this vendor's phones, once running, are told to fetch their files again after they
+     * changed: the event a {@link ResyncSender} puts in its NOTIFY. Called when the server wants to
+     * resync a phone this profile claims; may depend on the model or firmware in the phone's last
+     * sighting, which is absent for a phone known only from its downloads.
+     *
+     * <p>The default says "these phones cannot be told": they pick up changes only at their next
+     * boot or at their own periodic configuration check. A profile written before this method
+     * existed keeps working and gets that answer.
+     *
+     * @param phone the phone as the inventory knows it
+     * @return the event, or empty when the phones have none
+     * @since 1.1
+     */
+    default Optional<ResyncEvent> resyncEvent(Phone phone) {
+        return Optional.empty();
+    }
 }

@@ -9,11 +9,16 @@
  * the files through {@link pnp.api.ProvisioningFiles}. State changes are posted on the topics of
  * {@link pnp.api.PhoneEvents}.
  *
+ * <p>Day two (since 1.1): when a running phone's files change, its profile names the
+ * {@link pnp.api.ResyncEvent} that makes it fetch them again, and a {@link pnp.api.ResyncSender}
+ * ({@code pnp.sip}'s, or a PBX's own SIP stack) sends it as a {@link pnp.api.ResyncRequest} and
+ * reports a {@link pnp.api.ResyncOutcome}.
+ *
  * <p>All values here are immutable and safe to share between threads. No method accepts or returns
  * {@code null} unless its Javadoc says so.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package pnp.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -65,6 +65,17 @@ final class Options {
                                     Big storms on a small machine: java -XX:TieredStopAtLevel=1
                                     -XX:+UseSerialGC -jar pnp-phones.jar ... halves the simulator's CPU
 
+            Resident phones (day two: resync)
+              --resident S          after provisioning, each phone stays up S seconds (bounded by --timeout)
+                                    and reacts to a resync NOTIFY (any Event but ua-profile); needs
+                                    --downloads 1 or more and --concurrency at least --phones (one thread
+                                    per phone)
+              --resync B[,B...]     how: accept (200, then download again from the config server path in
+                                    its file, with the HTTP credentials there), challenge (401 Digest;
+                                    200 and download once answered with the SIP account's credentials
+                                    from its file), ignore (no answer). Several: phone i takes the
+                                    (i mod n)-th (default accept)
+
             Downloads
               --downloads N         downloads of the URL per phone (default 1; 0: SIP only). From the
                                     second on, as a rebooted phone would: each copy must be byte-identical
@@ -109,6 +120,8 @@ final class Options {
     long notifyTimeoutMillis = 30_000;
     long downloadTimeoutMillis = 30_000;
     long lingerMillis = 4000;
+    long residentMillis;
+    java.util.List<Resident.Behaviour> resync = java.util.List.of(Resident.Behaviour.ACCEPT);
     int downloads = 1;
     boolean insecure;
     int tftpBlockSize = 512;
@@ -177,6 +190,8 @@ final class Options {
             case "--download-timeout" -> downloadTimeoutMillis = millis(option, v);
             case "--linger" -> lingerMillis = v.strip().equals("0") ? 0 : millis(option, v);
             case "--downloads" -> downloads = intIn(option, v, 0, 100);
+            case "--resident" -> residentMillis = millis(option, v);
+            case "--resync" -> resync = java.util.Arrays.stream(v.split(",")).map(Resident.Behaviour::of).toList();
             case "--tftp-blksize" -> tftpBlockSize = intIn(option, v, 8, 65464);
             case "--tftp-timeout" -> tftpTimeoutMillis = intIn(option, v, 1, 600_000);
             case "--tftp-retries" -> tftpRetries = intIn(option, v, 0, 100);
@@ -194,6 +209,13 @@ final class Options {
         if (localPort != 0 && sourceFrom == null && phones > 1) {
             throw new IllegalArgumentException("--local-port with more than one phone needs --source-from"
                     + " (phones sharing an address need their own ports)");
+        }
+        if (residentMillis > 0 && downloads < 1) {
+            throw new IllegalArgumentException("--resident needs --downloads 1 or more: a phone re-reads the file it got");
+        }
+        if (residentMillis > 0 && concurrency < phones) {
+            throw new IllegalArgumentException("--resident keeps one thread per phone: --concurrency must be at least --phones ("
+                    + phones + ")");
         }
         if (macStart >= 0 && macStart + phones - 1 > 0xFFFF_FFFF_FFFFL) {
             throw new IllegalArgumentException("--mac-start + --phones runs past FFFFFFFFFFFF");
@@ -336,6 +358,11 @@ final class Options {
 
     private static long millis(String option, String v) {
         return Math.round(doubleIn(option, v, 0.001, 86_400) * 1000);
+    }
+
+    /** Phone i's reaction to a resync NOTIFY: the list of {@code --resync}, in turn. */
+    Resident.Behaviour resyncBehaviour(int index) {
+        return resync.get(index % resync.size());
     }
 
     @Override

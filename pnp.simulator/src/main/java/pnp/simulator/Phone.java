@@ -65,6 +65,7 @@ final class Phone {
 
     PhoneResult run() {
         String url = "";
+        Resident.Outcome resident = Resident.Outcome.NONE;
         int files = 0;
         long bytes = 0;
         String category = "";
@@ -100,6 +101,10 @@ final class Phone {
                     drain(channel);
                     compare(n, first, fetch(d, url));
                 }
+                if (options.residentMillis > 0) { // it answers what arrived meanwhile itself, resyncs included
+                    Resident r = new Resident(options, options.resyncBehaviour(index), d, mac, url, first, toTag);
+                    resident = r.run(socket, Math.min(deadline, System.nanoTime() + options.residentMillis * 1_000_000L));
+                }
             }
             drain(channel);
         } catch (Failure f) {
@@ -125,7 +130,7 @@ final class Phone {
             start = end;
         }
         return new PhoneResult(index, mac, where, category, detail, subscribes, start, end, to200, toNotify,
-                toDownload, shownUrl(url), notifyFrom, files, bytes, notifies);
+                toDownload, shownUrl(url), notifyFrom, files, bytes, notifies, resident);
     }
 
     private DatagramChannel open() throws IOException, Failure {
@@ -237,11 +242,11 @@ final class Phone {
         socket.send(new DatagramPacket(answer, answer.length, Sip.responseTarget(request, from)));
     }
 
-    private record Received(SipMessage message, InetSocketAddress from, long time) {
+    record Received(SipMessage message, InetSocketAddress from, long time) {
     }
 
     /** One parsed datagram within the wait, or null when the wait ended; unparseable datagrams are skipped. */
-    private static Received receive(DatagramSocket socket, long waitNanos) throws IOException {
+    static Received receive(DatagramSocket socket, long waitNanos) throws IOException {
         long until = System.nanoTime() + waitNanos;
         byte[] buf = BUFFER.get();
         while (true) {

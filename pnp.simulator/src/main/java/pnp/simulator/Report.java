@@ -38,6 +38,14 @@ final class Report {
     final Latency to200;
     final Latency toNotify;
     final Latency toDownload;
+    /** Summed over the resident phones: resync NOTIFYs received, 401s, 200s, downloads, changed downloads. */
+    final int residents;
+    final int resyncs;
+    final int resyncChallenged;
+    final int resyncAccepted;
+    final int resyncDownloads;
+    final int resyncChanged;
+    final int resyncDownloadFailures;
 
     /** @param lateNotifies NOTIFYs answered by phones that had finished (lingering) */
     Report(PhoneResult[] results, int lateNotifies) {
@@ -61,6 +69,28 @@ final class Report {
                 last = Math.max(last, r.end());
             }
         }
+        int res = 0;
+        int[] sums = new int[6];
+        for (PhoneResult r : results) {
+            Resident.Outcome o = r.resident();
+            if (o.behaviour().isEmpty()) {
+                continue;
+            }
+            res++;
+            sums[0] += o.resyncs();
+            sums[1] += o.challenged();
+            sums[2] += o.accepted();
+            sums[3] += o.downloads();
+            sums[4] += o.changed();
+            sums[5] += o.failure().isEmpty() ? 0 : 1;
+        }
+        residents = res;
+        resyncs = sums[0];
+        resyncChallenged = sums[1];
+        resyncAccepted = sums[2];
+        resyncDownloads = sums[3];
+        resyncChanged = sums[4];
+        resyncDownloadFailures = sums[5];
         ok = good;
         failed = results.length - good;
         retransmissions = retr;
@@ -92,6 +122,13 @@ final class Report {
         b.append(String.format(Locale.ROOT,
                 "retransmissions: %d SUBSCRIBE sent; NOTIFY received %d while running, %d after the phone finished%n",
                 retransmissions, notifyRetransmissions, lateNotifies));
+        if (residents > 0) {
+            b.append(String.format(Locale.ROOT,
+                    "resident phones %d: resync NOTIFYs %d, answered 401 %d, 200 %d; downloads after them %d (%d changed),"
+                            + " %d phones whose last one failed%n",
+                    residents, resyncs, resyncChallenged, resyncAccepted, resyncDownloads, resyncChanged,
+                    resyncDownloadFailures));
+        }
         b.append(String.format(Locale.ROOT, "%-26s %7s %9s %9s %9s %9s%n", "latency (ms)", "phones", "p50", "p90",
                 "p99", "max"));
         line(b, "SUBSCRIBE -> 200", to200);
@@ -119,6 +156,15 @@ final class Report {
         m.put("phones_per_s", String.format(Locale.ROOT, "%.0f", phonesPerSecond()));
         m.put("retransmissions", Integer.toString(retransmissions));
         m.put("notify_retransmissions", Integer.toString(notifyRetransmissions + lateNotifies));
+        if (residents > 0) {
+            m.put("resident", Integer.toString(residents));
+            m.put("resync_notifies", Integer.toString(resyncs));
+            m.put("resync_401", Integer.toString(resyncChallenged));
+            m.put("resync_200", Integer.toString(resyncAccepted));
+            m.put("resync_downloads", Integer.toString(resyncDownloads));
+            m.put("resync_changed", Integer.toString(resyncChanged));
+            m.put("resync_download_failed", Integer.toString(resyncDownloadFailures));
+        }
         put(m, "to200", to200);
         put(m, "notify", toNotify);
         put(m, "download", toDownload);
@@ -143,13 +189,18 @@ final class Report {
     void writeCsv(Path file) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write("phone,mac,local,outcome,reason,subscribes,to200_ms,notify_ms,download_ms,total_ms,"
-                    + "url,notify_from,files,bytes,notifies\n");
+                    + "url,notify_from,files,bytes,notifies,resync,resync_notifies,resync_401,resync_200,"
+                    + "resync_downloads,resync_changed,resync_event,resync_failure\n");
             for (PhoneResult r : results) {
                 w.write(String.join(",", Integer.toString(r.index() + 1), r.mac(), csv(r.local()),
                         r.ok() ? "ok" : csv(r.category()), csv(r.detail()), Integer.toString(r.subscribes()),
                         ms(r.to200()), ms(r.toNotify()), ms(r.toDownload()),
                         r.start() == 0 ? "-" : ms(r.end() - r.start()), csv(r.url()), csv(r.notifyFrom()),
-                        Integer.toString(r.files()), Long.toString(r.bytes()), Integer.toString(r.notifies())));
+                        Integer.toString(r.files()), Long.toString(r.bytes()), Integer.toString(r.notifies()),
+                        r.resident().behaviour(), Integer.toString(r.resident().resyncs()),
+                        Integer.toString(r.resident().challenged()), Integer.toString(r.resident().accepted()),
+                        Integer.toString(r.resident().downloads()), Integer.toString(r.resident().changed()),
+                        csv(r.resident().event()), csv(r.resident().failure())));
                 w.write('\n');
             }
         }

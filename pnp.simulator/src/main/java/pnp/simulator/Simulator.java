@@ -106,7 +106,8 @@ final class Simulator {
             PhoneResult r = results.get(i);
             out[i] = r != null ? r
                     : new PhoneResult(i, options.mac(i), (locals.length == 1 ? locals[0] : locals[i]).getHostAddress(),
-                            "deadline", "still running at the deadline", 0, 0, 0, -1, -1, -1, "", "", 0, 0, 0);
+                            "deadline", "still running at the deadline", 0, 0, 0, -1, -1, -1, "", "", 0, 0, 0,
+                            Resident.Outcome.NONE);
         }
         return out;
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import org.osgi.framework.BundleContext;
@@ -26,10 +27,12 @@ import pnp.api.Assignment;
 import pnp.api.Claim;
 import pnp.api.LineKey;
 import pnp.api.MacAddress;
+import pnp.api.Phone;
 import pnp.api.PhoneSighting;
 import pnp.api.ProvisioningFile;
 import pnp.api.RenderRequest;
 import pnp.api.Rendering;
+import pnp.api.ResyncEvent;
 import pnp.api.VendorProfile;
 import pnp.api.VendorProfileService;
 
@@ -100,6 +103,15 @@ public final class AtcomProfile implements VendorProfile {
 
         @AttributeDefinition(name = "Firmware server", description = "Written to the common files; empty: not written.")
         String firmwareServer() default "";
+
+        @AttributeDefinition(name = "Resync event", required = false,
+                description = "Event header of the NOTIFY that makes a running phone fetch its files again, e.g. check-sync "
+                        + "or resync; empty: phones are not sent one. ATCOM does not document it: see the bundle's README.")
+        String resyncEvent() default "check-sync";
+
+        @AttributeDefinition(name = "Resync reboots",
+                description = "Whether phones restart after a resync (shown to administrators before they send one).")
+        boolean resyncReboots() default true;
     }
 
     private final AtcomTemplates templates;
@@ -170,6 +182,11 @@ public final class AtcomProfile implements VendorProfile {
      *         or a revision without config version
      * @throws IllegalStateException when a template fails
      */
+    @Override
+    public Optional<ResyncEvent> resyncEvent(Phone phone) {
+        return settings.resyncEvent();
+    }
+
     @Override
     public Rendering render(RenderRequest request) {
         AtcomSettings s = settings;

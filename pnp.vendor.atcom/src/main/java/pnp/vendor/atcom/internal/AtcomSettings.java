@@ -4,6 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+
+import pnp.api.ResyncEvent;
 
 /**
  * The profile's configuration, read once from {@link AtcomProfile.Config} and then immutable.
@@ -18,6 +21,7 @@ import java.util.Objects;
  * @param language display language as the phone writes it, empty to leave the phone's own
  * @param adminPassword the phone's admin password, empty to leave it unchanged
  * @param firmwareServer firmware server URL, empty to leave the phone's own
+ * @param resyncEvent the resync NOTIFY's event, empty when phones are not to be sent one
  */
 record AtcomSettings(
         String sipServer,
@@ -28,7 +32,8 @@ record AtcomSettings(
         String ntpServer,
         String language,
         String adminPassword,
-        String firmwareServer) {
+        String firmwareServer,
+        Optional<ResyncEvent> resyncEvent) {
 
     AtcomSettings {
         sipServer = strip(sipServer);
@@ -42,13 +47,24 @@ record AtcomSettings(
         language = strip(language);
         adminPassword = Objects.requireNonNullElse(adminPassword, "");
         firmwareServer = strip(firmwareServer);
+        Objects.requireNonNull(resyncEvent, "resyncEvent");
     }
 
     static AtcomSettings of(AtcomProfile.Config config) {
         return new AtcomSettings(config.sipServer(), config.sipPort(),
                 Arrays.asList(Objects.requireNonNullElse(config.codecs(), new String[0])), config.urlScheme(),
                 config.timeZone(), config.ntpServer(), config.language(), config._adminPassword(),
-                config.firmwareServer());
+                config.firmwareServer(), resyncEvent(config.resyncEvent(), config.resyncReboots()));
+    }
+
+    /**
+     * The configured event, empty when blank.
+     *
+     * @throws IllegalArgumentException when it is not an Event header value
+     */
+    static Optional<ResyncEvent> resyncEvent(String event, boolean reboots) {
+        String e = strip(event);
+        return e.isEmpty() ? Optional.empty() : Optional.of(new ResyncEvent(e, reboots, false, false));
     }
 
     /** Codec names stripped, upper case, without empty entries or repeats, in order. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import org.osgi.framework.BundleContext;
@@ -24,10 +25,12 @@ import org.slf4j.LoggerFactory;
 
 import pnp.api.Claim;
 import pnp.api.MacAddress;
+import pnp.api.Phone;
 import pnp.api.PhoneSighting;
 import pnp.api.ProvisioningFile;
 import pnp.api.RenderRequest;
 import pnp.api.Rendering;
+import pnp.api.ResyncEvent;
 import pnp.api.VendorProfile;
 import pnp.api.VendorProfileService;
 
@@ -53,6 +56,13 @@ public class GrandstreamProfile implements VendorProfile {
     static final String XML_TEMPLATE = "cfg.xml.ftl";
     static final String XML_TYPE = "application/xml";
     static final String BINARY_TYPE = "application/octet-stream";
+    /**
+     * {@code Event: resync} (what FusionPBX and others send Grandstream phones; Grandstream's manuals
+     * list check-sync, resync and reboot as provisioning NOTIFYs). The phone challenges it: the
+     * template's P4428 "Disable SIP NOTIFY Authentication" defaults to 0. It reboots after a download
+     * that changed its configuration, as the PnP guide describes for the first provisioning.
+     */
+    static final ResyncEvent RESYNC = new ResyncEvent("resync", true, true, false);
 
     private static final Logger LOG = LoggerFactory.getLogger(GrandstreamProfile.class);
 
@@ -104,6 +114,12 @@ public class GrandstreamProfile implements VendorProfile {
         @AttributeDefinition(name = "HTTPS provisioning",
                 description = "Config via HTTPS (P212=2) even when the provisioning URL is http")
         boolean httpsProvisioning() default false;
+
+        @AttributeDefinition(name = "Periodic check (minutes)", min = "0", max = "86400",
+                description = "0: off. Otherwise P194=1 and P193: the phone checks its config server every so many minutes "
+                        + "(60-86400), so it converges even when it missed every resync NOTIFY. It also checks the "
+                        + "firmware server (P192) then: set a firmware server, or override P238")
+        int periodicCheckMinutes() default 0;
     }
 
     private final TemplateLibrary templates;
@@ -155,6 +171,11 @@ public class GrandstreamProfile implements VendorProfile {
         return OUIS.contains(oui)
                 ? Claim.mine("OUI " + oui + " is Grandstream")
                 : Claim.notMine("OUI " + oui + " is not Grandstream");
+    }
+
+    @Override
+    public Optional<ResyncEvent> resyncEvent(Phone phone) {
+        return Optional.of(RESYNC);
     }
 
     @Override

@@ -89,6 +89,10 @@ final class PValues {
             put(v, "P192", serverPath(settings.firmwareServer()));
         }
         put(v, "P1414", "1");
+        if (settings.periodicCheckMinutes() > 0) {
+            put(v, "P194", "1");
+            put(v, "P193", Integer.toString(settings.periodicCheckMinutes()));
+        }
         putIfSet(v, "P64", settings.timeZone());
         putIfSet(v, "P30", settings.ntpServer());
         putIfSet(v, "P1362", settings.language());

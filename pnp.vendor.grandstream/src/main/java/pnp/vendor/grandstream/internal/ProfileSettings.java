@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param firmwareServer firmware URL or path, empty to leave the phone's
  * @param adminPassword P2, empty to leave the phone's
  * @param httpsProvisioning whether P212 is HTTPS regardless of the provisioning URL's scheme
+ * @param periodicCheckMinutes P193 with P194=1: the phone's own check every so many minutes, 0 for off
  */
 record ProfileSettings(
         String sipServer,
@@ -35,11 +36,21 @@ record ProfileSettings(
         boolean xml,
         String firmwareServer,
         String adminPassword,
-        boolean httpsProvisioning) {
+        boolean httpsProvisioning,
+        int periodicCheckMinutes) {
+
+    /** P193's range in the GXP2130/2140/2160 template. */
+    static final int MIN_CHECK_MINUTES = 60;
+    static final int MAX_CHECK_MINUTES = 86400;
 
     ProfileSettings {
         if (sipPort < 1 || sipPort > 65535) {
             throw new IllegalArgumentException("sipPort out of range: " + sipPort);
+        }
+        if (periodicCheckMinutes != 0
+                && (periodicCheckMinutes < MIN_CHECK_MINUTES || periodicCheckMinutes > MAX_CHECK_MINUTES)) {
+            throw new IllegalArgumentException("periodicCheckMinutes must be 0 (off) or " + MIN_CHECK_MINUTES + "-"
+                    + MAX_CHECK_MINUTES + ", the range of Grandstream's P193: " + periodicCheckMinutes);
         }
         codecs = List.copyOf(codecs);
         folderUrlModels = folderUrlModels.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
@@ -58,7 +69,8 @@ record ProfileSettings(
                 config.xml(),
                 trim(config.firmwareServer()),
                 trim(config.adminPassword()),
-                config.httpsProvisioning());
+                config.httpsProvisioning(),
+                config.periodicCheckMinutes());
     }
 
     /** Whether the phone's model starts with one of {@link #folderUrlModels()}, ignoring case. */
@@ -74,7 +86,7 @@ record ProfileSettings(
                 + ", timeZone=" + timeZone + ", ntpServer=" + ntpServer + ", language=" + language
                 + ", folderUrlModels=" + folderUrlModels + ", binary=" + binary + ", xml=" + xml
                 + ", firmwareServer=" + firmwareServer + ", adminPassword=" + (adminPassword.isEmpty() ? "" : "***")
-                + ", httpsProvisioning=" + httpsProvisioning + "]";
+                + ", httpsProvisioning=" + httpsProvisioning + ", periodicCheckMinutes=" + periodicCheckMinutes + "]";
     }
 
     private static String trim(String s) {

@@ -59,7 +59,7 @@ final class YealinkFile {
 
     /**
      * The settings of one phone, in file order: account, voicemail, codecs, line keys, provisioning
-     * server, then the assignment's overrides (a key already written takes the override's value in
+     * server, periodic check, resync reboot rule, then the assignment's overrides (a key already written takes the override's value in
      * its place; new keys are appended in key order). Values are cleaned with {@link #value}.
      *
      * @throws IllegalArgumentException for a codec Yealink has no key for, a line key position used
@@ -89,6 +89,13 @@ final class YealinkFile {
             v.put("static.auto_provision.server.username", request.httpUser());
             v.put("static.auto_provision.server.password", request.httpPassword());
         }
+        if (settings.periodicCheckMinutes() > 0) {
+            v.put("static.auto_provision.repeat.enable", "1");
+            v.put("static.auto_provision.repeat.minutes", Integer.toString(settings.periodicCheckMinutes()));
+        }
+        // The factory value 1 reboots on every check-sync; 0 reboots only when the NOTIFY says
+        // reboot=true, so the resync event's reboot parameter is what happens.
+        v.put("sip.notify_reboot_enable", "0");
         List<String> overrides = new ArrayList<>(a.overrides().keySet());
         overrides.sort(Comparator.naturalOrder());
         for (String k : overrides) {

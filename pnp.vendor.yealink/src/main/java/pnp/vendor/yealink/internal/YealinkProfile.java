@@ -2,6 +2,7 @@ package pnp.vendor.yealink.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -15,10 +16,12 @@ import org.slf4j.LoggerFactory;
 
 import pnp.api.Claim;
 import pnp.api.MacAddress;
+import pnp.api.Phone;
 import pnp.api.PhoneSighting;
 import pnp.api.ProvisioningFile;
 import pnp.api.RenderRequest;
 import pnp.api.Rendering;
+import pnp.api.ResyncEvent;
 import pnp.api.VendorProfile;
 import pnp.api.VendorProfileService;
 
@@ -64,6 +67,16 @@ public class YealinkProfile implements VendorProfile {
         @AttributeDefinition(name = "Folder URL in NOTIFY",
                 description = "Send the phone's folder (ending in /) instead of the URL of its <mac>.cfg")
         boolean folderUrl() default false;
+
+        @AttributeDefinition(name = "Reboot on resync",
+                description = "The resync NOTIFY says check-sync;reboot=true instead of reboot=false: the phone restarts, "
+                        + "dropping calls, but applies settings that need a restart")
+        boolean resyncReboot() default false;
+
+        @AttributeDefinition(name = "Periodic check (minutes)", min = "0", max = "43200",
+                description = "0: off. Otherwise static.auto_provision.repeat.enable/minutes: the phone checks its file every "
+                        + "so many minutes, so it converges even when it missed every resync NOTIFY")
+        int periodicCheckMinutes() default 0;
     }
 
     private volatile YealinkSettings settings;
@@ -109,6 +122,16 @@ public class YealinkProfile implements VendorProfile {
         return settings.ouis().contains(oui)
                 ? Claim.mine("OUI " + oui + " is Yealink")
                 : Claim.notMine("OUI " + oui + " is not Yealink");
+    }
+
+    /**
+     * {@code check-sync;reboot=false} (or {@code true} with {@code resyncReboot}): Yealink's documented
+     * resync. The file sets {@code sip.notify_reboot_enable=0} so the parameter is obeyed.
+     */
+    @Override
+    public Optional<ResyncEvent> resyncEvent(Phone phone) {
+        boolean reboot = settings.resyncReboot();
+        return Optional.of(new ResyncEvent("check-sync;reboot=" + reboot, reboot, false, false));
     }
 
     @Override

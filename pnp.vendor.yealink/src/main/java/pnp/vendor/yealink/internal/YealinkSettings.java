@@ -17,13 +17,23 @@ import java.util.Set;
  * @param codecs default codec order, empty to leave the phone's codecs alone
  * @param ouis lower-case OUIs (six hex digits) that make a phone Yealink's
  * @param folderUrl whether the NOTIFY carries the phone's folder instead of its file
+ * @param resyncReboot whether the resync NOTIFY asks the phone to reboot ({@code check-sync;reboot=true})
+ * @param periodicCheckMinutes the phone's own check of its file every so many minutes, 0 for off
  */
-record YealinkSettings(String sipServer, int sipPort, List<String> codecs, Set<String> ouis, boolean folderUrl) {
+record YealinkSettings(String sipServer, int sipPort, List<String> codecs, Set<String> ouis, boolean folderUrl,
+        boolean resyncReboot, int periodicCheckMinutes) {
+
+    /** The range of {@code static.auto_provision.repeat.minutes} in Yealink's guides. */
+    static final int MAX_CHECK_MINUTES = 43200;
 
     YealinkSettings {
         sipServer = Objects.requireNonNullElse(sipServer, "").strip();
         if (sipPort < 1 || sipPort > 65535) {
             throw new IllegalArgumentException("sipPort out of range: " + sipPort);
+        }
+        if (periodicCheckMinutes < 0 || periodicCheckMinutes > MAX_CHECK_MINUTES) {
+            throw new IllegalArgumentException("periodicCheckMinutes must be 0 (off) to " + MAX_CHECK_MINUTES + ": "
+                    + periodicCheckMinutes);
         }
         codecs = List.copyOf(codecs);
         for (String codec : codecs) {
@@ -42,7 +52,7 @@ record YealinkSettings(String sipServer, int sipPort, List<String> codecs, Set<S
 
     static YealinkSettings of(YealinkProfile.Config config) {
         return new YealinkSettings(config.sipServer(), config.sipPort(), split(config.codecs()), Set.copyOf(
-                split(config.ouis())), config.folderUrl());
+                split(config.ouis())), config.folderUrl(), config.resyncReboot(), config.periodicCheckMinutes());
     }
 
     private static List<String> split(String[] values) {

@@ -33,7 +33,8 @@ class ComponentDescriptorTest {
     void settingsAreDescribedByMetatype() throws IOException {
         String metatype = resource("OSGI-INF/metatype/pnp.vendor.yealink.internal.YealinkProfile$Config.xml");
         assertTrue(metatype.contains("<Designate pid=\"pnp.vendor.yealink\">"), metatype);
-        for (String id : new String[] {"sipServer", "sipPort", "codecs", "ouis", "folderUrl"}) {
+        for (String id : new String[] {"sipServer", "sipPort", "codecs", "ouis", "folderUrl", "resyncReboot",
+                "periodicCheckMinutes"}) {
             assertTrue(metatype.contains("<AD id=\"" + id + "\""), id + "\n" + metatype);
         }
     }

@@ -51,7 +51,8 @@ class InjectionTest {
         assertEquals(List.of("account.1.enable", "account.1.label", "account.1.display_name", "account.1.auth_name",
                 "account.1.user_name", "account.1.password", "account.1.sip_server.1.address",
                 "account.1.sip_server.1.port", "voice_mail.number.1", "linekey.1.type", "linekey.1.line",
-                "linekey.1.value", "linekey.1.label", "static.auto_provision.server.url", "features.x"),
+                "linekey.1.value", "linekey.1.label", "static.auto_provision.server.url", "sip.notify_reboot_enable",
+                "features.x"),
                 List.copyOf(values.keySet()), text);
         assertEquals("pw = #x#!version:9", values.get("account.1.password"), "= and # inside a value are kept");
         assertTrue(values.get("account.1.display_name")

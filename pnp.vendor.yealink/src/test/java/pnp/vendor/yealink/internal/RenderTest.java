@@ -29,7 +29,8 @@ class RenderTest {
             "account.1.password = s3cret",
             "account.1.sip_server.1.address = 192.0.2.10",
             "account.1.sip_server.1.port = 5060",
-            "static.auto_provision.server.url = http://192.0.2.10:5481/provisioning/3q2-abcDEF/");
+            "static.auto_provision.server.url = http://192.0.2.10:5481/provisioning/3q2-abcDEF/",
+            "sip.notify_reboot_enable = 0");
 
     static final String FULL = lines(
             "#!version:1.0.0.1",
@@ -69,6 +70,7 @@ class RenderTest {
             "static.auto_provision.server.url = https://192.0.2.10:5482/provisioning/tok-9/",
             "static.auto_provision.server.username = 001565f4f9e1",
             "static.auto_provision.server.password = http-pw",
+            "sip.notify_reboot_enable = 0",
             "local_time.time_zone = +1");
 
     private static String lines(String... lines) {
