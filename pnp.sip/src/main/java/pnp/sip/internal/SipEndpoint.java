@@ -36,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
 import pnp.api.PhoneSighting;
 import pnp.api.ServerStatus.Endpoint;
 
@@ -59,8 +60,9 @@ final class SipEndpoint implements SipListener {
     private final SubscribeAnswerer answerer;
     private final Consumer<PhoneSighting> sightings;
     private final Consumer<Response> notifyAnswers;
-    private final SipMessageReader groupReader = new SipMessageReader();
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10_000);
+    private final RateLimitedLog invalid = new RateLimitedLog(LOG, 10_000);
+    private final SipMessageReader reader = new SipMessageReader(this::rejected);
     private final MessageFactory messages;
     private final HeaderFactory headers;
     private final AddressFactory addresses;
@@ -174,6 +176,8 @@ final class SipEndpoint implements SipListener {
         try {
             SipFactory factory = SipFactory.getInstance();
             stack = factory.createSipStack(props);
+            // before the listening point exists: its receiver threads take their parser from the factory
+            ((SIPTransactionStack) stack).setMessageParserFactory(reader);
             ListeningPoint lp = stack.createListeningPoint(address, config.port(), ListeningPoint.UDP);
             SipProvider p = stack.createSipProvider(lp);
             p.addSipListener(this);
@@ -196,16 +200,24 @@ final class SipEndpoint implements SipListener {
             String localAddress) {
         SIPMessage message;
         try {
-            message = groupReader.read(data, length);
-        } catch (ParseException e) {
-            badInput.warn("Dropped an unreadable datagram ({} bytes) from {}:{}: {}", length, from.getHostAddress(),
-                    port, e.getMessage());
+            message = reader.read(Arrays.copyOf(data, length));
+        } catch (SipMessageReader.Invalid e) {
+            rejected(from.getHostAddress(), e.violation.reason);
+            return;
+        } catch (ParseException | RuntimeException e) {
+            rejected(from.getHostAddress(), "unreadable: " + LogText.of(e.getMessage()));
             return;
         }
         if (message instanceof Request request) {
             handle(request, from.getHostAddress(), port, interfaceName, localAddress == null ? address : localAddress,
                     true);
         }
+    }
+
+    /** One line per source and cause at most every 10 s: a flood of bad datagrams cannot fill the log. */
+    private void rejected(String source, String cause) {
+        invalid.warnOnce(source + ' ' + cause, "Refused an invalid SIP message from {}: {} (unicast: 400, or 505 for"
+                + " the version, where a response can be formed; multicast: no answer)", source, cause);
     }
 
     /** Answers one request from either socket and hands its sighting over. Never throws. */
@@ -221,7 +233,8 @@ final class SipEndpoint implements SipListener {
                 sightings.accept(answer.sighting());
             }
         } catch (Exception e) {
-            badInput.warn("Could not answer {} from {}:{}: {}", request.getMethod(), source, sourcePort, e.toString());
+            badInput.warn("Could not answer {} from {}:{}: {}", request.getMethod(), source, sourcePort,
+                    LogText.of(e.toString()));
         }
     }
 

@@ -115,7 +115,7 @@ final class SubscribeAnswerer {
         PnpSubscribe sub = PnpSubscribe.read(request, eventValue, source, sourcePort);
         if (sub.mac().isEmpty()) {
             badInput.warn("PnP SUBSCRIBE from {} (User-Agent '{}') names no MAC address: answered, not recorded", source,
-                    sub.userAgent());
+                    LogText.of(sub.userAgent()));
             return new Answer(Response.OK, ourTag, null);
         }
         MacAddress mac = sub.mac().get();

@@ -24,7 +24,7 @@ class SubscribeAnswererTest {
 
     static Request request(String text) throws Exception {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return (Request) new SipMessageReader().read(bytes, bytes.length);
+        return (Request) new SipMessageReader((s, c) -> { }).read(bytes);
     }
 
     static String subscribe(String callId, String event) {
