@@ -283,6 +283,15 @@ final class SipEndpoint implements SipListener {
         String source = request instanceof SIPMessage m && m.getRemoteAddress() != null
                 ? m.getRemoteAddress().getHostAddress() : "";
         int port = request instanceof SIPMessage m ? m.getRemotePort() : 0;
+        if (request instanceof SIPMessage m && m.getApplicationData() == StrictSyntax.Violation.VERSION) {
+            try {
+                respond(request, SubscribeAnswerer.Answer.VERSION_NOT_SUPPORTED, source, port);
+            } catch (Exception e) {
+                badInput.warn("Could not answer {} from {}:{}: {}", request.getMethod(), source, port,
+                        LogText.of(e.toString()));
+            }
+            return;
+        }
         // Answered statelessly, as on the group socket: a retransmission is recognised by its Call-ID, CSeq
         // and source (RecentRequests) and answered again. A server transaction per phone would cost a Timer J
         // of 32 s each in a boot storm and drop retransmissions that overtake the answer.

@@ -29,8 +29,9 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
  * uses the same reading through {@link #createMessageParser} (its {@code MESSAGE_PARSER_FACTORY}), which
  * also keeps the stack from logging what it could not read: it reports the rejection (source and cause, no
  * message bytes) to {@link Rejections} and throws, and the stack then answers a request with 400 where it can
- * form a response (Via, From, To, Call-ID, CSeq present) and logs only at DEBUG. A message in a SIP
- * version other than 2.0 is handed to the stack, which answers 505. Thread-safe.
+ * form a response (Via, From, To, Call-ID, CSeq present) and logs only at DEBUG. A request in a SIP
+ * version other than 2.0 goes on to the listener marked with {@link StrictSyntax.Violation#VERSION} as its
+ * application data (the stack's parser reads every version as 2.0), and is answered 505 there. Thread-safe.
  */
 final class SipMessageReader implements MessageParserFactory {
 
@@ -98,7 +99,12 @@ final class SipMessageReader implements MessageParserFactory {
             } catch (Invalid e) {
                 rejections.rejected(source(channel), e.violation.reason);
                 if (e.violation == StrictSyntax.Violation.VERSION) {
-                    return parser.parseSIPMessage(datagram, true, false, KEEP_UNPARSED); // the stack answers 505
+                    // the stack reads any version as 2.0: the message goes on marked, and is answered 505
+                    SIPMessage message = parser.parseSIPMessage(datagram, true, false, KEEP_UNPARSED);
+                    if (message != null) {
+                        message.setApplicationData(e.violation);
+                        return message;
+                    }
                 }
                 throw e;
             } catch (ParseException e) {

@@ -41,6 +41,7 @@ final class SubscribeAnswerer {
         static final Answer BAD_EVENT = new Answer(Response.BAD_EVENT, null, null);
         static final Answer NOT_ALLOWED = new Answer(Response.METHOD_NOT_ALLOWED, null, null);
         static final Answer TOO_LARGE = new Answer(Response.MESSAGE_TOO_LARGE, null, null);
+        static final Answer VERSION_NOT_SUPPORTED = new Answer(Response.VERSION_NOT_SUPPORTED, null, null);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscribeAnswerer.class);
