@@ -173,6 +173,11 @@ final class SipEndpoint implements SipListener {
         // it (the kernel caps this at net.core.rmem_max; see README).
         props.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(RECEIVE_BUFFER_BYTES));
         props.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "false");
+        // Network input reaches the stack's log lines: these bound them (pnp.jainsip).
+        props.setProperty("gov.nist.javax.sip.STACK_LOGGER", "pnp.jainsip.BoundedStackLogger");
+        // UDP only: without these the stack looks for TLS key stores and warns five times at every start.
+        props.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", "pnp.jainsip.UdpOnlySecurityManagerProvider");
+        props.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
         try {
             SipFactory factory = SipFactory.getInstance();
             stack = factory.createSipStack(props);

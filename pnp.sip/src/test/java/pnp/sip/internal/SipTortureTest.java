@@ -188,9 +188,13 @@ class SipTortureTest {
                 String id = "bad" + (n++);
                 String[] c = invalid(id).get(k);
                 send(c[1], path);
+                boolean version = path.equals(UNICAST) && c[0].equals("unknown version");
                 String marker = "ok" + n;
-                send(valid(marker), UNICAST);
-                List<String> answers = receiveUntil(marker);
+                if (!version) {
+                    send(valid(marker), UNICAST);
+                }
+                // answers overtake each other (the stack answers on several threads): wait for the 505 itself
+                List<String> answers = receiveUntil(version ? id : marker);
                 all.addAll(answers);
                 String answer = answerTo(answers, id);
                 if (path.equals(GROUP)) {
@@ -213,7 +217,7 @@ class SipTortureTest {
         }
         assertTrue(all.stream().noneMatch(a -> a.startsWith("SIP/2.0 200") && a.contains("Call-ID: bad")),
                 "no invalid message got 200");
-        int markers = n;
+        int markers = n - 1;
         waitFor(() -> heard.size() >= markers);
         assertTrue(heard.stream().noneMatch(PhoneSighting::multicast), "only the markers (unicast) were recorded");
     }
