@@ -77,17 +77,21 @@ final class NotifySender {
         t.setDaemon(true);
         return t;
     });
+    private final NotifyLog notifyLog;
     /** Timer F; shorter only in tests. */
     volatile long timerFMillis = 64 * T1_MILLIS;
 
     /** @param endpoint the endpoint of the configuration in force, asked anew for each send */
-    NotifySender(Supplier<SipEndpoint> endpoint, Dialogs dialogs) {
+    NotifySender(Supplier<SipEndpoint> endpoint, Dialogs dialogs, NotifyLog notifyLog) {
         this.endpoint = endpoint;
         this.dialogs = dialogs;
+        this.notifyLog = notifyLog;
+        thread.scheduleAtFixedRate(notifyLog::flush, 1, 1, TimeUnit.SECONDS);
     }
 
     CompletionStage<NotifyOutcome> send(PhoneSighting to, String url, String contentType) {
         CompletableFuture<NotifyOutcome> result = new CompletableFuture<>();
+        result.thenAccept(outcome -> notifyLog.outcome(to, outcome));
         try {
             thread.execute(() -> sendNow(result, to, url, contentType));
         } catch (RejectedExecutionException e) {
@@ -117,6 +121,7 @@ final class NotifySender {
         thread.awaitTermination(5, TimeUnit.SECONDS);
         pending.values().forEach(p -> p.result().complete(new NotifyOutcome(false, 0, "SIP listener stopped")));
         pending.clear();
+        notifyLog.flush();
     }
 
     private void sendNow(CompletableFuture<NotifyOutcome> result, PhoneSighting to, String url, String contentType) {
@@ -132,6 +137,7 @@ final class NotifySender {
             pending.put(branch, new Pending(notify, now.address(), now.port(), result,
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timerFMillis)));
             now.send(notify);
+            notifyLog.sent(to);
             scheduleRetransmission(branch, T1_MILLIS);
         } catch (Exception e) {
             if (branch != null) {

@@ -69,7 +69,7 @@ public class SipComponent implements PhoneNotifier, ServerStatus {
     @Activate
     public SipComponent(@Reference PhoneInventory inventory, Config config) {
         this.inventory = inventory;
-        this.notifier = new NotifySender(() -> endpoint, dialogs);
+        this.notifier = new NotifySender(() -> endpoint, dialogs, new NotifyLog());
         this.endpoint = start(config);
     }
 
