@@ -44,6 +44,8 @@ record PnpSubscribe(Optional<MacAddress> mac, String vendor, String model, Strin
 
     /** The Event package of SIP UA profile delivery (RFC 6080). */
     static final String EVENT_PACKAGE = "ua-profile";
+    /** Longest vendor, model, firmware or User-Agent handed on; phones send a few dozen characters. */
+    static final int MAX_FIELD = 256;
 
     private static final Pattern MAC_USER = Pattern.compile("(?i)^mac[:=]?((?:[0-9a-f]{2}[:.-]?){5}[0-9a-f]{2})$");
     private static final Pattern MAC_IN_TEXT = Pattern.compile("(?i)(?<![0-9a-f])([0-9a-f]{12})(?![0-9a-f])");
@@ -135,7 +137,9 @@ record PnpSubscribe(Optional<MacAddress> mac, String vendor, String model, Strin
             // stalls them all); phones give their address, so a name goes to where the datagram came from.
             host = sourceHost;
         }
-        return new PnpSubscribe(mac, vendor, model, firmware, params.getOrDefault("profile-type", ""), ua, host, port);
+        return new PnpSubscribe(mac, LogText.field(vendor, MAX_FIELD), LogText.field(model, MAX_FIELD),
+                LogText.field(firmware, MAX_FIELD), LogText.field(params.getOrDefault("profile-type", ""), MAX_FIELD),
+                LogText.field(ua, MAX_FIELD), host, port);
     }
 
     /** An IPv4 address in dotted form or an IPv6 address (bracketed or not); no name. */

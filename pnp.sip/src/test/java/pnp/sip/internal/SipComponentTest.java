@@ -32,7 +32,7 @@ import pnp.api.PhoneSighting;
 import pnp.api.Rendering;
 
 /** The listener on a real UDP socket: answers, silences, floods, NOTIFYs. */
-class SipServiceTest {
+class SipComponentTest {
 
     static final int PORT = 25060;
     static final Map<String, Object> SETTINGS = Map.of("address", "127.0.0.1", "port", PORT, "multicast", false,
@@ -40,12 +40,12 @@ class SipServiceTest {
     /** How long a receive waits for an answer: generous, a loaded CI machine may take seconds (JIT, class loading). */
     static final int ANSWER_TIMEOUT_MILLIS = 10_000;
     final List<PhoneSighting> heard = new CopyOnWriteArrayList<>();
-    SipService service;
+    SipComponent service;
     DatagramSocket phone;
 
-    static SipService.Config config(Map<String, Object> values) {
-        return (SipService.Config) Proxy.newProxyInstance(SipService.Config.class.getClassLoader(),
-                new Class<?>[] { SipService.Config.class }, (p, m, a) -> values.containsKey(m.getName())
+    static SipComponent.Config config(Map<String, Object> values) {
+        return (SipComponent.Config) Proxy.newProxyInstance(SipComponent.Config.class.getClassLoader(),
+                new Class<?>[] { SipComponent.Config.class }, (p, m, a) -> values.containsKey(m.getName())
                         ? values.get(m.getName()) : m.getDefaultValue());
     }
 
@@ -77,7 +77,7 @@ class SipServiceTest {
                 return false;
             }
         };
-        service = new SipService(inventory, config(SETTINGS));
+        service = new SipComponent(inventory, config(SETTINGS));
         phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         phone.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
     }
@@ -280,12 +280,12 @@ class SipServiceTest {
         // JAIN-SIP answers on several threads, so answers may overtake each other: first take the
         // five the burst allows, then a marker shows whether anything beyond them got through.
         List<String> answers = new ArrayList<>();
-        for (int i = 0; i < 50 && answers.stream().filter(SipServiceTest::isSubscribeOk).count() < 5; i++) {
+        for (int i = 0; i < 50 && answers.stream().filter(SipComponentTest::isSubscribeOk).count() < 5; i++) {
             answers.add(receive());
         }
         send(options("end"));
         answers.addAll(receiveUntil("end"));
-        long ok = answers.stream().filter(SipServiceTest::isSubscribeOk).count();
+        long ok = answers.stream().filter(SipComponentTest::isSubscribeOk).count();
         assertEquals(5, ok, "burst of 5 then nothing at 0.01/s");
     }
 
@@ -393,7 +393,7 @@ class SipServiceTest {
 
     @Test
     void aNotifyNeverAnsweredTimesOutAfterTimerF() throws Exception {
-        service.timerFMillis = 1200;
+        service.timerFMillis(1200);
         var outcome = notifyTestPhone();
         NotifyOutcome o = outcome.get(20, TimeUnit.SECONDS);
         assertFalse(o.accepted(), o.toString());
