@@ -13,7 +13,7 @@
  * {@code null} unless its Javadoc says so.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package pnp.api;
 
 import org.osgi.annotation.bundle.Export;
