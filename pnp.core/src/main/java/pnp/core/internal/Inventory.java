@@ -218,7 +218,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         try {
             parsed = AssignmentProperties.parse(properties);
         } catch (AssignmentProperties.InvalidAssignmentException e) {
-            LOG.warn("Ignoring phone assignment in {}: {} (keys present: {})", source, e.getMessage(),
+            LOG.warn("Ignoring phone assignment in {}: {} (keys present: {})", source, LogText.of(e.getMessage()),
                     Collections.list(properties.keys()));
             phones.unassign(pid);
             return;

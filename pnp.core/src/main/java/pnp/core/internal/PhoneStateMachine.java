@@ -329,11 +329,12 @@ final class PhoneStateMachine {
             // it rebooted before the retransmission it would have answered). Keep DOWNLOADED/PROVISIONED.
             LOG.info("Phone {} at {}: NOTIFY not answered ({}), but the phone has downloaded its files since",
                     mac, LogText.of(rec.sighting.contactHost()),
-                    failure != null ? failure.toString() : outcome.detail());
+                    LogText.of(failure != null ? failure : outcome.detail()));
         } else {
             String why = failure != null ? failure.toString() : outcome.detail();
             enter(rec, PhoneState.FAILED, "NOTIFY failed: " + why, PhoneEvents.FAILED);
-            LOG.warn("Phone {} at {}: NOTIFY failed: {}", mac, LogText.of(rec.sighting.contactHost()), why);
+            LOG.warn("Phone {} at {}: NOTIFY failed: {}", mac, LogText.of(rec.sighting.contactHost()),
+                    LogText.of(why));
         }
         changed(rec);
         if (rec.notifyAgain) {

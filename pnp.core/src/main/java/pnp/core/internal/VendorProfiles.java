@@ -97,7 +97,8 @@ final class VendorProfiles {
                 }
                 reasons.add(ref.vendor() + ": " + claim.reason());
             } catch (RuntimeException e) {
-                LOG.warn("Vendor profile {} failed to answer for phone {}: {}", ref.vendor(), mac, e.toString());
+                LOG.warn("Vendor profile {} failed to answer for phone {}: {}", ref.vendor(), mac,
+                        LogText.of(e));
                 reasons.add(ref.vendor() + ": " + e);
             }
         }
