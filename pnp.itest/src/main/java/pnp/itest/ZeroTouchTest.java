@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -38,13 +39,17 @@ class ZeroTouchTest {
         core.update(props);
         MacAddress a = mac("c074ad000001"), b = mac("c074ad000002"), c = mac("c074ad000003"), other = mac("000b82000004");
         try {
-            // The inventory must have its new configuration before the phones arrive (else a later re-dispatch
-            // hands out the range in no particular order). SCR applies it on its own thread and then updates the
-            // service properties: wait for those instead of guessing a time.
-            Await.until("the inventory has the zero-touch configuration", () -> {
-                ServiceReference<PhoneInventory> ref = context.getServiceReference(PhoneInventory.class);
-                return ref != null && "500-501".equals(ref.getProperty("zeroTouchExtensions"))
-                        && Boolean.TRUE.equals(ref.getProperty("zeroTouch"));
+            // Zero-touch must have its new configuration before the phones arrive (else it hands out the range
+            // in no particular order when it looks at the claimed phones). SCR applies it on its own thread and
+            // then updates the service properties: wait for those instead of guessing a time.
+            Await.until("zero-touch has its configuration", () -> {
+                try {
+                    ServiceReference<?>[] refs = context.getServiceReferences((String) null,
+                            "(&(component.name=pnp.core.internal.ZeroTouch)(zeroTouch=true)(zeroTouchExtensions=500-501))");
+                    return refs != null;
+                } catch (InvalidSyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
             });
             for (MacAddress m : new MacAddress[] { a, b, c, other }) {
                 inventory.sighted(new PhoneSighting(m, "Grandstream", "GXP2160", "1", "Grandstream GXP2160 1",

@@ -85,6 +85,8 @@ final class Options {
                                     the blksize and tsize options)
               --tftp-timeout MS     TFTP resend timeout (default 1000); --tftp-retries N (default 5)
               --max-file-size B     largest file accepted (default 16777216)
+              --save-files DIR      keep each phone's first copy of each file as DIR/<mac>/<name>, to
+                                    compare with what the server serves later
 
             Output
               --out FILE            per-phone results as CSV (outcome, reason, latencies, URL, bytes)
@@ -128,6 +130,7 @@ final class Options {
     int tftpTimeoutMillis = 1000;
     int tftpRetries = 5;
     long maxFileSize = 16L * 1024 * 1024;
+    Path saveFiles;
     Path out;
     Path summary;
     boolean quiet;
@@ -196,6 +199,7 @@ final class Options {
             case "--tftp-timeout" -> tftpTimeoutMillis = intIn(option, v, 1, 600_000);
             case "--tftp-retries" -> tftpRetries = intIn(option, v, 0, 100);
             case "--max-file-size" -> maxFileSize = intIn(option, v, 1, Integer.MAX_VALUE - 64);
+            case "--save-files" -> saveFiles = Path.of(v);
             case "--out" -> out = Path.of(v);
             case "--summary" -> summary = Path.of(v);
             default -> throw new IllegalArgumentException("unknown option " + option + " (see --help)");

@@ -97,6 +97,9 @@ final class Phone {
                 for (Downloader.Fetched f : first) {
                     bytes += f.content().length;
                 }
+                if (options.saveFiles != null) {
+                    save(options.saveFiles.resolve(mac), first);
+                }
                 for (int n = 2; n <= options.downloads; n++) {
                     drain(channel);
                     compare(n, first, fetch(d, url));
@@ -316,6 +319,15 @@ final class Phone {
         }
         if (url.isEmpty()) {
             throw new Failure("NOTIFY without URL", "NOTIFY body carries no URL");
+        }
+    }
+
+    /** The file names come from the NOTIFY's URL or the file list: only the last path segment is used. */
+    private static void save(java.nio.file.Path dir, List<Downloader.Fetched> files) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        for (Downloader.Fetched f : files) {
+            String name = f.name().substring(f.name().lastIndexOf('/') + 1);
+            java.nio.file.Files.write(dir.resolve(name.isEmpty() || name.startsWith(".") ? "_" : name), f.content());
         }
     }
 

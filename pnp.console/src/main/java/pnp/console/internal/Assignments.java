@@ -1,5 +1,14 @@
 package pnp.console.internal;
 
+import static pnp.api.AssignmentProperties.AUTH_ID;
+import static pnp.api.AssignmentProperties.CODECS;
+import static pnp.api.AssignmentProperties.DISPLAY_NAME;
+import static pnp.api.AssignmentProperties.EXTENSION;
+import static pnp.api.AssignmentProperties.LINE_KEYS;
+import static pnp.api.AssignmentProperties.MAC;
+import static pnp.api.AssignmentProperties.PASSWORD;
+import static pnp.api.AssignmentProperties.SIP_USER_ID;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -31,7 +40,7 @@ import pnp.api.MacAddress;
 
 /**
  * The console's view of the {@value Assignment#FACTORY_PID} factory configurations: reads them, creates
- * or updates one per phone, deletes them. {@code pnp.core} does the rest on its own (renders the files,
+ * or updates one per phone, deletes them. The keys are {@link pnp.api.AssignmentProperties}'s. {@code pnp.core} does the rest on its own (renders the files,
  * sends the NOTIFY when the phone is reachable, stops serving at once on delete).
  *
  * <p>A phone's configuration is found by its {@code mac} property in any of its written forms, so an
@@ -124,13 +133,12 @@ final class Assignments {
             if (p == null) {
                 continue;
             }
-            Optional<MacAddress> mac = MacAddress.parse(text(p, "mac"));
+            Optional<MacAddress> mac = MacAddress.parse(text(p, MAC));
             if (mac.isEmpty()) {
                 continue;
             }
-            out.putIfAbsent(mac.get(), new Current(c.getPid(), mac.get(), text(p, "extension"),
-                    text(p, "displayName"), text(p, "sipUserId"), text(p, "authId"), list(p.get("codecs")),
-                    list(p.get("lineKeys")), fileName(p)));
+            out.putIfAbsent(mac.get(), new Current(c.getPid(), mac.get(), text(p, EXTENSION), text(p, DISPLAY_NAME),
+                    text(p, SIP_USER_ID), text(p, AUTH_ID), list(p.get(CODECS)), list(p.get(LINE_KEYS)), fileName(p)));
         }
         return out;
     }
@@ -171,10 +179,10 @@ final class Assignments {
         Index() throws IOException {
             for (Configuration c : configurations()) {
                 Dictionary<String, Object> p = c.getProperties();
-                Optional<MacAddress> mac = p == null ? Optional.empty() : MacAddress.parse(text(p, "mac"));
+                Optional<MacAddress> mac = p == null ? Optional.empty() : MacAddress.parse(text(p, MAC));
                 if (mac.isPresent()) {
                     byMac.putIfAbsent(mac.get(), c);
-                    holds(text(p, "extension"), mac.get());
+                    holds(text(p, EXTENSION), mac.get());
                 }
             }
         }
@@ -209,25 +217,25 @@ final class Assignments {
                 : existing;
         Dictionary<String, Object> props = created || config.getProperties() == null ? new Hashtable<>()
                 : config.getProperties();
-        String oldExtension = text(props, "extension");
+        String oldExtension = text(props, EXTENSION);
         String generated = "";
         String password = r.password();
         if (password.isEmpty()) {
-            password = text(props, "password");
+            password = text(props, PASSWORD);
         }
         if (password.isEmpty()) {
             generated = passwords.get();
             password = generated;
         }
-        props.put("mac", r.mac().value());
-        props.put("extension", r.extension());
-        props.put("password", password);
-        putOrRemove(props, "displayName", r.displayName());
-        putOrRemove(props, "sipUserId", r.sipUserId());
-        putOrRemove(props, "authId", r.authId());
+        props.put(MAC, r.mac().value());
+        props.put(EXTENSION, r.extension());
+        props.put(PASSWORD, password);
+        putOrRemove(props, DISPLAY_NAME, r.displayName());
+        putOrRemove(props, SIP_USER_ID, r.sipUserId());
+        putOrRemove(props, AUTH_ID, r.authId());
         List<String> codecs = r.codecs().stream().map(c -> c.strip().toUpperCase(Locale.ROOT)).toList();
-        putOrRemove(props, "codecs", codecs);
-        putOrRemove(props, "lineKeys", r.lineKeys().stream().map(String::strip).toList());
+        putOrRemove(props, CODECS, codecs);
+        putOrRemove(props, LINE_KEYS, r.lineKeys().stream().map(String::strip).toList());
         String file = fileName(props);
         config.update(props);
         index.releases(oldExtension, r.mac());
@@ -249,7 +257,7 @@ final class Assignments {
         List<String> removed = new ArrayList<>();
         for (Configuration c : configurations()) {
             Dictionary<String, Object> p = c.getProperties();
-            if (p == null || !MacAddress.parse(text(p, "mac")).equals(Optional.of(mac))) {
+            if (p == null || !MacAddress.parse(text(p, MAC)).equals(Optional.of(mac))) {
                 continue;
             }
             String file = fileName(p);

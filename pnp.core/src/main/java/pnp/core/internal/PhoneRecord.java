@@ -36,6 +36,8 @@ final class PhoneRecord {
     boolean notifyPending;
     /** A token or credentials were made and not yet handed to the store. */
     boolean secretsUnsaved;
+    /** {@link #serving()} as last handed to the store: what a restart would serve. */
+    private String savedServing = "";
     /** The files changed while a NOTIFY was pending: send another once it is answered or failed. */
     boolean notifyAgain;
 
@@ -49,6 +51,22 @@ final class PhoneRecord {
         }
         state = next;
         reason = why == null ? "" : why;
+    }
+
+    /** The record was handed to the store as it is now. */
+    void saved() {
+        secretsUnsaved = false;
+        savedServing = serving();
+    }
+
+    /** What the served files depend on: the inputs of the last render, and who they are served to. */
+    private String serving() {
+        return inputsDigest + " " + (sighting == null ? "" : sighting.sourceAddress());
+    }
+
+    /** Whether a restart now would not serve what is served (or about to be): secrets or render inputs unsaved. */
+    boolean servingUnsaved() {
+        return secretsUnsaved || !serving().equals(savedServing);
     }
 
     Phone snapshot(String extension) {

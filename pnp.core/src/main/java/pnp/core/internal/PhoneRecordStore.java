@@ -130,7 +130,7 @@ final class PhoneRecordStore {
                 p.load(new StringReader(text));
                 records.remove(new MacAddress(p.getProperty("mac")));
             } catch (IOException | RuntimeException e) {
-                LOG.error("Skipping unreadable line {}: {}", where, e.toString());
+                LOG.error("Skipping unreadable line {}: {}", where, LogText.of(e));
             }
             return;
         }
@@ -348,7 +348,7 @@ final class PhoneRecordStore {
             return Optional.of(rec);
         } catch (IOException | RuntimeException e) {
             LOG.error("Skipping unreadable phone record {}: {} (move it away or fix it; the phone is re-learnt when heard)",
-                    where, e.toString());
+                    where, LogText.of(e));
             return Optional.empty();
         }
     }

@@ -19,16 +19,16 @@ class EtagTest {
     @Test
     void sameBytesSameTagAnyChangeAnotherTag() {
         String xml = "<gs_provision><config><P47>pbx.example</P47><P35>201</P35></config></gs_provision>";
-        assertEquals(Inventory.etag(file(xml)), Inventory.etag(file(xml)));
-        assertNotEquals(Inventory.etag(file(xml)), Inventory.etag(file(xml.replace("201", "202"))));
-        assertNotEquals(Inventory.etag(file(xml)), Inventory.etag(file(xml.replace("201", "210"))), "swapped digits");
-        assertNotEquals(Inventory.etag(file(xml)), Inventory.etag(file(xml + " ")));
-        assertNotEquals(Inventory.etag(file("")), Inventory.etag(file("\0")));
+        assertEquals(ServedFiles.etag(file(xml)), ServedFiles.etag(file(xml)));
+        assertNotEquals(ServedFiles.etag(file(xml)), ServedFiles.etag(file(xml.replace("201", "202"))));
+        assertNotEquals(ServedFiles.etag(file(xml)), ServedFiles.etag(file(xml.replace("201", "210"))), "swapped digits");
+        assertNotEquals(ServedFiles.etag(file(xml)), ServedFiles.etag(file(xml + " ")));
+        assertNotEquals(ServedFiles.etag(file("")), ServedFiles.etag(file("\0")));
     }
 
     @Test
     void aStrongQuotedTag() {
-        String tag = Inventory.etag(file("x"));
+        String tag = ServedFiles.etag(file("x"));
         assertTrue(tag.matches("\"[0-9a-f]+-[0-9a-f]+-[0-9a-f]+\""), tag);
     }
 }

@@ -17,20 +17,20 @@ class FileOwnersTest {
 
     @Test
     void aNameGrowsFromOneOwnerToSharedAndShrinksToNone() {
-        Set<MacAddress> owners = Inventory.withOwner(null, A);
+        Set<MacAddress> owners = ServedFiles.withOwner(null, A);
         assertEquals(Set.of(A), owners);
-        assertEquals(Set.of(A), Inventory.withOwner(owners, A), "adding the owner again changes nothing");
-        owners = Inventory.withOwner(owners, B);
+        assertEquals(Set.of(A), ServedFiles.withOwner(owners, A), "adding the owner again changes nothing");
+        owners = ServedFiles.withOwner(owners, B);
         assertEquals(Set.of(A, B), owners);
-        owners = Inventory.withoutOwner(owners, A);
+        owners = ServedFiles.withoutOwner(owners, A);
         assertEquals(Set.of(B), owners);
-        assertNull(Inventory.withoutOwner(owners, B), "no owner left: the name goes");
+        assertNull(ServedFiles.withoutOwner(owners, B), "no owner left: the name goes");
     }
 
     @Test
     void removingAnotherPhoneLeavesASingleOwnerAlone() {
-        Set<MacAddress> owners = Inventory.withOwner(null, A);
-        assertEquals(Set.of(A), Inventory.withoutOwner(owners, B));
-        assertNull(Inventory.withoutOwner(owners, A));
+        Set<MacAddress> owners = ServedFiles.withOwner(null, A);
+        assertEquals(Set.of(A), ServedFiles.withoutOwner(owners, B));
+        assertNull(ServedFiles.withoutOwner(owners, A));
     }
 }

@@ -37,12 +37,12 @@ import pnp.api.VendorProfile;
 import pnp.api.VendorProfileService;
 
 /**
- * The inventory's NOTIFY bookkeeping when the network loses packets: a NOTIFY stays pending for seconds
+ * The inventory built directly, with a fake profile and a fake notifier whose answers the test gives:
+ * which phones are served, and its NOTIFY bookkeeping when the network loses packets: a NOTIFY stays pending for seconds
  * (retransmitted until answered, 32 s at most), and the phone's 200 may never arrive although the phone
- * got the NOTIFY and downloaded its files. The inventory is built directly, with a fake profile and a fake
- * notifier whose answers the test gives.
+ * got the NOTIFY and downloaded its files.
  */
-class InventoryNotifyTest {
+class InventoryTest {
 
     static final MacAddress MAC = MacAddress.parse("808287e2e001").orElseThrow();
     static final MacAddress OTHER = MacAddress.parse("808287e2e0ff").orElseThrow();
@@ -51,6 +51,7 @@ class InventoryNotifyTest {
     Path dir;
 
     final List<CompletableFuture<NotifyOutcome>> notifies = new CopyOnWriteArrayList<>();
+    final Profile profile = new Profile();
     Inventory inventory;
     Inventory.Config config;
 
@@ -63,7 +64,7 @@ class InventoryNotifyTest {
                         ? dir.toString() : null);
         inventory = new Inventory();
         inventory.activate(context, config);
-        inventory.addProfile(new Profile(), Map.of(VendorProfileService.VENDOR, "Test"));
+        inventory.addProfile(profile, Map.of(VendorProfileService.VENDOR, "Test"));
         inventory.notifier = new PhoneNotifier() {
             @Override
             public CompletionStage<NotifyOutcome> notify(PhoneSighting to, String url, String contentType) {
@@ -166,6 +167,28 @@ class InventoryNotifyTest {
                 "over HTTP the file is found with the credentials pnp.http asks for");
     }
 
+    @Test
+    void anUnassignedPhoneIsNotServed() throws Exception {
+        inventory.sighted(sighting());
+        await(() -> notifies.size() == 1, "NOTIFY");
+        InetAddress phone = InetAddress.getByName("10.200.0.21");
+        assertInstanceOf(ProvisioningFiles.Found.class, inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp"));
+        inventory.deleted("pnp.phone~a");
+        await(() -> state() == PhoneState.CLAIMED, "unassigned");
+        assertInstanceOf(ProvisioningFiles.NotFound.class, inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp"));
+    }
+
+    @Test
+    void aPhoneWhoseVendorLeftIsNotServed() throws Exception {
+        inventory.sighted(sighting());
+        await(() -> notifies.size() == 1, "NOTIFY");
+        InetAddress phone = InetAddress.getByName("10.200.0.21");
+        assertInstanceOf(ProvisioningFiles.Found.class, inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp"));
+        inventory.removeProfile(profile, Map.of(VendorProfileService.VENDOR, "Test"));
+        await(() -> state() == PhoneState.UNCLAIMED, "unclaimed");
+        assertInstanceOf(ProvisioningFiles.NotFound.class, inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp"));
+    }
+
     private PhoneState state() {
         return inventory.phone(MAC).map(p -> p.state()).orElse(null);
     }
@@ -177,7 +200,7 @@ class InventoryNotifyTest {
     private void assign(String pid, MacAddress mac, String password, Map<String, String> more) {
         Hashtable<String, Object> p = new Hashtable<>(more);
         p.put("mac", mac.value());
-        p.put("extension", "201");
+        p.put("extension", mac.equals(MAC) ? "201" : "299"); // one phone per extension
         p.put("password", password);
         inventory.updated(pid, p);
     }
@@ -206,7 +229,7 @@ class InventoryNotifyTest {
     }
 
     private static Inventory.Config defaults() {
-        return (Inventory.Config) Proxy.newProxyInstance(InventoryNotifyTest.class.getClassLoader(),
+        return (Inventory.Config) Proxy.newProxyInstance(InventoryTest.class.getClassLoader(),
                 new Class<?>[] { Inventory.Config.class }, (proxy, method, args) -> method.getDefaultValue());
     }
 

@@ -1,0 +1,122 @@
+package pnp.core.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.TreeMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import pnp.api.Assignment;
+import pnp.api.PhoneSighting;
+import pnp.api.ProvisioningFiles.Credentials;
+import pnp.api.RenderRequest;
+import pnp.api.Rendering;
+
+/**
+ * Has the claiming profile render one phone's files and publishes them: gives the phone its secrets
+ * (URL token, HTTP credentials) the first time they are needed, counts a revision whenever an input of
+ * the render changes, and makes sure the record those files were rendered from is on disk before they
+ * are served, so that after a crash every URL that was served serves the same bytes again.
+ *
+ * <p>Threading: the inventory's worker thread only.
+ */
+final class PhoneFileRenderer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PhoneFileRenderer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ProvisioningUrls urls;
+    private final ServedFiles served;
+    private final RecordWriter writer;
+
+    PhoneFileRenderer(ProvisioningUrls urls, ServedFiles served, RecordWriter writer) {
+        this.urls = urls;
+        this.served = served;
+        this.writer = writer;
+    }
+
+    /**
+     * Renders and publishes the phone's files.
+     *
+     * @param rec a phone that was heard
+     * @param httpAuthentication {@code off}, {@code basic} or {@code digest}
+     * @param fallbackHttpPort the HTTP port for URLs when {@code pnp.http} reports none
+     * @throws IOException when the record cannot be saved (nothing is published then)
+     */
+    Rendering render(PhoneRecord rec, VendorProfiles.ProfileRef ref, Assignment a, String httpAuthentication,
+            int fallbackHttpPort) throws IOException {
+        PhoneSighting s = rec.sighting;
+        String host = ProvisioningUrls.host(s);
+        String httpBase = urls.httpBase(host, fallbackHttpPort);
+        String tftpBase = urls.tftpBase(host);
+        String auth = httpAuthentication;
+        ensureSecrets(rec, auth);
+        String httpUser = auth.equals("off") ? "" : rec.httpUser;
+        String httpPassword = auth.equals("off") ? "" : rec.httpPassword;
+        // Every input of the render, in an order that does not change between runs (Map.copyOf's does).
+        String digest = digest(ref.vendor(), a.toString(), a.password(), a.voicemail(), a.lineKeys().toString(),
+                new TreeMap<>(a.overrides()).toString(), s.model(), host, httpBase + rec.token + "/", tftpBase, auth,
+                httpUser, httpPassword);
+        if (!digest.equals(rec.inputsDigest)) {
+            rec.revision++;
+            rec.inputsDigest = digest;
+        }
+        if (rec.servingUnsaved()) {
+            // The token and credentials go out in the NOTIFY and into the phone's file, and the files are served
+            // from this record: after a kill -9 it must come back as it is now, or a URL the phone already has
+            // would find nothing (a pre-assigned phone would come back "not heard") or other bytes.
+            writer.saveNow(rec);
+        }
+        RenderRequest request = new RenderRequest(a, s.model(), host, httpBase + rec.token + "/", tftpBase, httpUser,
+                httpPassword, rec.revision);
+        Rendering rendering = ref.profile().render(request);
+        served.publish(rec.mac, rec.token, s.sourceAddress(), rendering.files(),
+                httpUser.isEmpty() ? null : new Credentials(auth, httpUser, httpPassword));
+        return rendering;
+    }
+
+    /** Gives the phone its URL token and, when downloads need them, its credentials. */
+    void ensureSecrets(PhoneRecord rec, String httpAuthentication) {
+        if (rec.token.isEmpty()) {
+            rec.token = randomText(16);
+            rec.secretsUnsaved = true;
+        }
+        if (!httpAuthentication.equals("off") && rec.httpPassword.isEmpty()) {
+            rec.httpUser = rec.mac.value();
+            rec.httpPassword = randomText(12);
+            rec.secretsUnsaved = true;
+        }
+    }
+
+    /** {@code off}, {@code basic} or {@code digest} from the configured text (anything else: off, with a warning). */
+    static String authentication(String configured) {
+        String auth = configured.trim().toLowerCase(Locale.ROOT);
+        if (!auth.equals("off") && !auth.equals("basic") && !auth.equals("digest")) {
+            LOG.warn("pnp.core httpAuthentication '{}' is not off, basic or digest: using off", auth);
+            return "off";
+        }
+        return auth;
+    }
+
+    static String randomText(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String digest(String... parts) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

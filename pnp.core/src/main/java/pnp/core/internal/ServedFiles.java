@@ -1,0 +1,225 @@
+package pnp.core.internal;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32;
+
+import pnp.api.MacAddress;
+import pnp.api.ProvisioningFile;
+import pnp.api.ProvisioningFiles.Credentials;
+import pnp.api.ProvisioningFiles.Lookup;
+import pnp.api.ProvisioningFiles.NotFound;
+
+/**
+ * Every file the inventory serves, and the rules of who gets which: the security boundary that the
+ * HTTP and TFTP threads call through {@link #lookup}.
+ *
+ * <p>The rules, in the order they are applied:
+ * <ol>
+ * <li>With a token (HTTP's {@code /provisioning/<token>/<file>}): only the files of the phone holding
+ * that token; with {@code httpOnlyToSubscriber}, only to the address its SUBSCRIBE came from.</li>
+ * <li>Without a token (TFTP, or HTTP asking by name): a phone file goes to the phone whose SUBSCRIBE came
+ * from the requester's address; to another address only when the protocol is not restricted to the
+ * subscriber and exactly one phone has a file of that name.</li>
+ * <li>A phone file protected by HTTP authentication is never served over TFTP (TFTP cannot ask for the
+ * password).</li>
+ * <li>Common files (firmware lists, vendor-wide files) go to anyone who asks by name.</li>
+ * <li>A phone that is not published (unassigned, unclaimed, its vendor gone, failed) has no files.</li>
+ * </ol>
+ *
+ * <p>Threading: {@link #publish} and {@link #unpublish} on the inventory's worker thread only;
+ * {@link #lookup} from any thread (it reads concurrent maps holding immutable {@link Served} values).
+ */
+final class ServedFiles {
+
+    /**
+     * Whether phone files go only to the address the phone's SUBSCRIBE came from.
+     *
+     * @param tftpOnlyToSubscriber for TFTP (which has no token)
+     * @param httpOnlyToSubscriber for HTTP, on top of the token
+     */
+    record AccessRules(boolean tftpOnlyToSubscriber, boolean httpOnlyToSubscriber) {
+    }
+
+    private volatile AccessRules rules = new AccessRules(true, false);
+    private final Map<MacAddress, Served> byMac = new ConcurrentHashMap<>();
+    private final Map<String, Served> byToken = new ConcurrentHashMap<>();
+    /** Which phones have a file of a name (lower case), aliases included. */
+    private final Map<String, Set<MacAddress>> phoneFileNames = new ConcurrentHashMap<>();
+    private final Map<String, Served.Kept> commonFiles = new ConcurrentHashMap<>();
+
+    void rules(AccessRules rules) {
+        this.rules = rules;
+    }
+
+    /**
+     * Serves the phone's rendered files from now on, in place of what it was served before. A file whose
+     * bytes did not change keeps its modification time (so that {@code If-Modified-Since} still matches).
+     *
+     * @param credentials what a phone file's download must authenticate with, or null
+     */
+    void publish(MacAddress mac, String token, String subscriber, List<ProvisioningFile> rendered,
+            Credentials credentials) {
+        Served old = byMac.get(mac);
+        Instant now = Instant.now();
+        List<Served.Kept> files = new ArrayList<>(rendered.size());
+        for (ProvisioningFile f : rendered) {
+            String etag = etag(f);
+            Instant modified = now;
+            if (old != null) {
+                for (Served.Kept o : old.files()) {
+                    if (o.shell().name().equals(f.name()) && o.etag().equals(etag)) {
+                        modified = o.modified();
+                    }
+                }
+            }
+            boolean phoneFile = f.scope() == ProvisioningFile.Scope.PHONE;
+            files.add(Served.Kept.of(phoneFile ? mac : null, f, etag, modified, phoneFile ? credentials : null));
+        }
+        Served served = new Served(mac, token, List.copyOf(files), subscriber);
+        unpublish(mac);
+        byMac.put(mac, served);
+        byToken.put(token, served);
+        for (Served.Kept f : files) {
+            if (f.shell().scope() == ProvisioningFile.Scope.COMMON) {
+                commonFiles.put(f.shell().name().toLowerCase(Locale.ROOT), f);
+                continue;
+            }
+            for (String name : names(f.shell())) {
+                phoneFileNames.compute(name, (k, owners) -> withOwner(owners, mac));
+            }
+        }
+    }
+
+    /** Stops serving the phone's own files (common files stay: other phones of the vendor use them). */
+    void unpublish(MacAddress mac) {
+        Served old = byMac.remove(mac);
+        if (old == null) {
+            return;
+        }
+        byToken.remove(old.token());
+        for (Served.Kept f : old.files()) {
+            if (f.shell().scope() == ProvisioningFile.Scope.PHONE) {
+                for (String name : names(f.shell())) {
+                    phoneFileNames.computeIfPresent(name, (k, owners) -> withoutOwner(owners, mac));
+                }
+            }
+        }
+    }
+
+    boolean isPublished(MacAddress mac) {
+        return byMac.containsKey(mac);
+    }
+
+    /** See the rules in the class comment. */
+    Lookup lookup(String token, String name, InetAddress requester, String protocol) {
+        String key = name.toLowerCase(Locale.ROOT);
+        String from = requester.getHostAddress();
+        AccessRules r = rules;
+        if (token != null) {
+            Served served = byToken.get(token);
+            if (served == null) {
+                return new NotFound("no phone has this token");
+            }
+            if (r.httpOnlyToSubscriber() && !from.equals(served.subscriber())) {
+                return new NotFound("phone " + served.mac() + " is only served to " + served.subscriber());
+            }
+            for (Served.Kept f : served.files()) {
+                if (f.answersTo(key)) {
+                    return f.found();
+                }
+            }
+            return new NotFound("phone " + served.mac() + " has no file " + name);
+        }
+        Set<MacAddress> owners = phoneFileNames.get(key);
+        if (owners != null && !owners.isEmpty()) {
+            Served match = null;
+            for (MacAddress mac : owners) {
+                Served s = byMac.get(mac);
+                if (s != null && from.equals(s.subscriber())) {
+                    match = s;
+                    break;
+                }
+            }
+            boolean restricted = "tftp".equals(protocol) ? r.tftpOnlyToSubscriber() : r.httpOnlyToSubscriber();
+            if (match == null && !restricted && owners.size() == 1) {
+                match = byMac.get(owners.iterator().next());
+            }
+            if (match != null) {
+                for (Served.Kept f : match.files()) {
+                    if (f.answersTo(key)) {
+                        if (f.credentials() != null && "tftp".equals(protocol)) {
+                            // TFTP cannot ask for a password: the file would go to anyone at that address
+                            return new NotFound("phone " + match.mac() + "'s files need HTTP authentication ("
+                                    + f.credentials().scheme() + "; pnp.core httpAuthentication): not served over TFTP");
+                        }
+                        return f.found();
+                    }
+                }
+            }
+            if (commonFiles.get(key) == null) {
+                return new NotFound(name + " belongs to a phone at another address than " + from);
+            }
+        }
+        Served.Kept common = commonFiles.get(key);
+        return common != null ? common.found() : new NotFound("no phone or vendor has a file " + name);
+    }
+
+    /**
+     * Most file names belong to one phone: those get an immutable one-element set (a concurrent set
+     * each cost ~250 bytes, three names per phone); a name shared by a second phone gets a concurrent set.
+     */
+    static Set<MacAddress> withOwner(Set<MacAddress> owners, MacAddress mac) {
+        if (owners == null) {
+            return Set.of(mac);
+        }
+        if (owners.contains(mac)) {
+            return owners;
+        }
+        if (owners instanceof ConcurrentHashMap.KeySetView<?, ?>) {
+            owners.add(mac);
+            return owners;
+        }
+        Set<MacAddress> shared = ConcurrentHashMap.newKeySet();
+        shared.addAll(owners);
+        shared.add(mac);
+        return shared;
+    }
+
+    static Set<MacAddress> withoutOwner(Set<MacAddress> owners, MacAddress mac) {
+        if (owners instanceof ConcurrentHashMap.KeySetView<?, ?>) {
+            owners.remove(mac);
+            return owners.isEmpty() ? null : owners;
+        }
+        return owners.contains(mac) ? null : owners;
+    }
+
+    private static Set<String> names(ProvisioningFile f) {
+        Set<String> names = new LinkedHashSet<>(f.aliases());
+        names.add(f.name().toLowerCase(Locale.ROOT));
+        return names;
+    }
+
+    /**
+     * The file's entity tag: its length, CRC-32 and Adler-32 (both computed natively; a content hash
+     * like SHA-256 cost the inventory a fifth of its time in a boot storm). It only has to change when
+     * the bytes do; two different versions of one phone's file sharing all three is not a practical risk.
+     */
+    static String etag(ProvisioningFile f) {
+        byte[] content = f.content();
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        Adler32 adler = new Adler32();
+        adler.update(content);
+        return "\"" + Integer.toHexString(content.length) + "-" + Long.toHexString(crc.getValue()) + "-"
+                + Long.toHexString(adler.getValue()) + "\"";
+    }
+}
