@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code Content-Security-Policy: frame-ancestors 'self'}) and content sniffing, and asks browsers to send
  * a {@code Referer} only to the console itself.
  * <li>Failed logins (a request with {@code Authorization} answered 401 by the console) slow their source
- * down ({@link LoginThrottle}): while the delay lasts, a request with {@code Authorization} is answered 429
+ * down, a login the console accepted resets it ({@link LoginThrottle}): while the delay lasts, a request with {@code Authorization} is answered 429
  * with {@code Retry-After} at once, without reaching the password check. Nothing sleeps: Jetty's threads
  * stay free for everyone else.
  * </ul>
@@ -51,6 +51,13 @@ import org.slf4j.LoggerFactory;
 public class ConsoleGuard implements Preprocessor {
 
     static final int LOG_INTERVAL_SECONDS = 10;
+    /**
+     * The request attribute the console sets once it has checked the credentials (its
+     * {@code org.apache.felix.webconsole.servlet.User}). Only this counts as a successful login: any answer but
+     * 401 would not do, since a path outside the console (404) never checks the password and would reset the
+     * delay for a guesser.
+     */
+    static final String CONSOLE_USER = "org.apache.felix.webconsole.servlet.User";
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleGuard.class);
 
     private final LoginThrottle throttle = new LoginThrottle();
@@ -103,7 +110,7 @@ public class ConsoleGuard implements Preprocessor {
                         + "(doubling up to {} s, reset by a successful login){}", failures, LogText.escape(remote),
                         LoginThrottle.delayMillis(failures) / 1000, LoginThrottle.MAX_DELAY_SECONDS, heldBack(held));
             }
-        } else {
+        } else if (request.getAttribute(CONSOLE_USER) != null) {
             throttle.succeeded(source);
         }
     }
