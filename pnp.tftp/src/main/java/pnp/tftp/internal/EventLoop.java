@@ -8,6 +8,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -34,8 +36,13 @@ final class EventLoop implements Runnable {
     private final ByteBuffer out = ByteBuffer.allocateDirect(4 + TftpSettings.MAX_BLOCK_SIZE);
     /** Guarded by confinement to this loop's thread. */
     private final List<Transfer> transfers = new ArrayList<>();
+    /** RRQs other loops passed to this one (see {@link TftpServer#serve}). */
+    private final Queue<HandedOver> handedOver = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
+
+    private record HandedOver(ReadRequest request, String name, InetSocketAddress from) {
+    }
 
     EventLoop(TftpServer server, DatagramChannel requests, String threadName) throws IOException {
         this.server = server;
@@ -69,6 +76,9 @@ final class EventLoop implements Runnable {
                 long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextScan - System.nanoTime()));
                 try {
                     selector.select(this::onReady, wait);
+                    for (HandedOver h; (h = handedOver.poll()) != null; ) {
+                        server.serve(this, h.request(), h.name(), h.from(), out, true);
+                    }
                     long now = System.nanoTime();
                     if (now - nextScan >= 0) {
                         scanTimeouts(now);
@@ -116,6 +126,19 @@ final class EventLoop implements Runnable {
             }
             in.flip();
             server.onRequest(this, in, from, out);
+        }
+    }
+
+    /** Passes an RRQ to this loop, from any thread; it is served after this loop's next select. */
+    void handOver(ReadRequest request, String name, InetSocketAddress from) {
+        handedOver.add(new HandedOver(request, name, from));
+        selector.wakeup();
+    }
+
+    /** Reads what waits on a transfer of this loop's, which may end it. Called on this loop. */
+    void readPending(Transfer transfer) {
+        if (transfer.slot >= 0) {
+            readTransfer(transfer);
         }
     }
 

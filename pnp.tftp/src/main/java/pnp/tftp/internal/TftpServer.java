@@ -145,6 +145,16 @@ final class TftpServer implements AutoCloseable {
             refuse(from, out, refusal);
             return;
         }
+        serve(loop, request, name, from, out, false);
+    }
+
+    /**
+     * Starts the transfer an RRQ asks for, unless it repeats the request of a transfer that is starting or
+     * running. Called on {@code loop}; {@code handedOver} when another loop passed the request on (see
+     * {@link #acquireAfterFinalAcks}).
+     */
+    void serve(EventLoop loop, ReadRequest request, String name, InetSocketAddress from, ByteBuffer out,
+            boolean handedOver) {
         // The loops share the request port: a client's repeated RRQ can reach another loop while the
         // first is still starting its transfer, so the start is reserved per client port and file.
         Starting key = new Starting(from, name);
@@ -152,6 +162,9 @@ final class TftpServer implements AutoCloseable {
             LOG.debug("TFTP: repeated request for {} from {} ignored, its transfer is starting", name, from);
             return;
         }
+        TftpSettings s = settings;
+        InetAddress client = from.getAddress();
+        boolean overLimit;
         try {
             Transfer running = byPeer.get(from);
             if (running != null && !running.acknowledged && running.name.equals(name)) {
@@ -159,22 +172,32 @@ final class TftpServer implements AutoCloseable {
                 LOG.debug("TFTP: repeated request for {} from {} ignored, its transfer is running", name, from);
                 return;
             }
-            startTransfer(loop, request, name, from, out);
+            overLimit = !acquire(client, s) && !acquireAfterFinalAcks(loop, client, s);
+            if (!overLimit) {
+                startTransfer(loop, request, name, from, out, s);
+            }
         } finally {
             starting.remove(key);
         }
+        if (overLimit) {
+            // Decided again once, after the reservation is gone (or it would be taken for a repeat): on a loop
+            // that owns another transfer of this client, which reads it first; or on this loop, in case a
+            // transfer ended between the limit check and the search for its owner.
+            if (!handedOver) {
+                EventLoop other = otherOwner(loop, client);
+                (other != null ? other : loop).handOver(request, name, from);
+            } else {
+                refuse(from, out, new TftpRefusal(Packets.ERR_NOT_DEFINED, "Too many transfers",
+                        "transfer limit reached (" + s.maxTransfers() + " in total, " + s.maxTransfersPerAddress()
+                                + " per address: configuration pnp.tftp)"));
+            }
+        }
     }
 
+    /** Starts a transfer for which a slot was taken; the slot is given back if it does not start. */
     private void startTransfer(EventLoop loop, ReadRequest request, String name, InetSocketAddress from,
-            ByteBuffer out) {
-        TftpSettings s = settings;
+            ByteBuffer out, TftpSettings s) {
         InetAddress client = from.getAddress();
-        if (!acquire(client, s)) {
-            refuse(from, out, new TftpRefusal(Packets.ERR_NOT_DEFINED, "Too many transfers",
-                    "transfer limit reached (" + s.maxTransfers() + " in total, " + s.maxTransfersPerAddress()
-                            + " per address: configuration pnp.tftp)"));
-            return;
-        }
         boolean begun = false;
         try {
             TftpFiles.Answer answer = files.find(name, client);
@@ -198,6 +221,7 @@ final class TftpServer implements AutoCloseable {
                 }
                 Transfer transfer = new Transfer(channel, from, name, download.content(), request.netascii(),
                         options, s.retries(), download.delivered());
+                transfer.owner = loop;
                 byPeer.put(from, transfer);
                 begun = true;
                 loop.begin(transfer);
@@ -223,8 +247,10 @@ final class TftpServer implements AutoCloseable {
 
     /** Called by the owning loop once a transfer's channel is closed. */
     void ended(Transfer transfer) {
-        byPeer.remove(transfer.peer, transfer);
+        // slot first: a loop that no longer finds the transfer (and so cannot pass a request on to its
+        // owner, see serve) must find its slot free
         release(transfer.peer.getAddress());
+        byPeer.remove(transfer.peer, transfer);
         if (transfer.complete() || transfer.presumedDelivered()) {
             LOG.debug("TFTP: sent {} to {} ({})", transfer.name, transfer.peer, transfer.ending());
             try {
@@ -235,6 +261,38 @@ final class TftpServer implements AutoCloseable {
         } else {
             LOG.debug("TFTP: transfer of {} to {} ended: {}", transfer.name, transfer.peer, transfer.ending());
         }
+    }
+
+    /**
+     * Takes a slot for {@code client} after reading what waits on the client's transfers owned by
+     * {@code loop}. A client that downloads one file after another sends its final ACK (to the transfer's
+     * port) just before the next RRQ (to the request port); the loop reading the RRQ may get to it before
+     * anyone reads that ACK, and the slot the ACK frees would still look taken. Reading the client's
+     * transfers first ends a transfer whose final ACK has arrived, and frees its slot, before the limit is
+     * applied. Called on {@code loop}, which owns the transfers it reads.
+     */
+    private boolean acquireAfterFinalAcks(EventLoop loop, InetAddress client, TftpSettings s) {
+        boolean read = false;
+        for (Transfer t : byPeer.values()) {
+            if (t.owner == loop && t.peer.getAddress().equals(client)) {
+                loop.readPending(t);
+                read = true;
+            }
+        }
+        return read && acquire(client, s);
+    }
+
+    /**
+     * A loop other than {@code loop} that owns a transfer of {@code client}, or {@code null}.
+     */
+    private EventLoop otherOwner(EventLoop loop, InetAddress client) {
+        for (Transfer t : byPeer.values()) {
+            EventLoop owner = t.owner;
+            if (owner != null && owner != loop && t.peer.getAddress().equals(client)) {
+                return owner;
+            }
+        }
+        return null;
     }
 
     private boolean acquire(InetAddress client, TftpSettings s) {

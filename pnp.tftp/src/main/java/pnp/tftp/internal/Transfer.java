@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Netascii is encoded on the fly (LF → CR LF, CR → CR NUL); to resend a block the encoder state at the
  * start of every block in the window is kept in a ring.
  *
- * <p>Threading: confined to the event loop that created it, except {@link #acknowledged}.
+ * <p>Threading: confined to the event loop that created it, except {@link #acknowledged}, {@link #owner} and
+ * {@link #clientWaiting}.
  */
 final class Transfer {
 
@@ -49,6 +50,8 @@ final class Transfer {
      * {@link #timer}, or at once while a packet waits for room in the send buffer.
      */
     long deadline;
+    /** The event loop that owns this transfer; set before the transfer is shared, read by other loops. */
+    volatile EventLoop owner;
     /** This transfer's index in its event loop's list. */
     int slot = -1;
     SelectionKey key;
