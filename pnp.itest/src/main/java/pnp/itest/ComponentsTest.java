@@ -23,6 +23,8 @@ import org.osgi.test.common.annotation.InjectService;
 import pnp.api.PhoneInventory;
 import pnp.api.PhoneNotifier;
 import pnp.api.ProvisioningFiles;
+import pnp.api.ResyncSender;
+import pnp.api.ResyncSenderService;
 import pnp.api.ServerStatus;
 import pnp.api.VendorProfile;
 import pnp.api.VendorProfileService;
@@ -95,6 +97,22 @@ class ComponentsTest {
         assertTrue(protocols.containsAll(Set.of("sip/udp", "http", "tftp")), "endpoints: " + endpoints);
         assertFalse(endpoints.stream().anyMatch(e -> e.protocol().equals("sip/udp") && !e.listening()),
                 "sip/udp must listen on 127.0.0.1:15060: " + endpoints);
+    }
+
+    @Test
+    void theBuiltInResyncSenderIsRegisteredBelowAnyOther() throws Exception {
+        Await.until("pnp.sip's resync sender", () -> resyncSenders().size() == 1);
+        ServiceReference<ResyncSender> ref = resyncSenders().iterator().next();
+        assertEquals("pnp.sip", ref.getProperty(ResyncSenderService.NAME));
+        assertEquals(ResyncSender.BUILT_IN_RANKING, ref.getProperty("service.ranking"));
+    }
+
+    private java.util.Collection<ServiceReference<ResyncSender>> resyncSenders() {
+        try {
+            return context.getServiceReferences(ResyncSender.class, null);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Set<String> vendors() {
