@@ -251,6 +251,7 @@ final class PhoneStateMachine {
     private void onSighting(PhoneSighting s) {
         PhoneRecord rec = records.get(s.mac());
         boolean fresh = rec == null || rec.sighting == null;
+        PhoneSighting before = fresh ? null : rec.sighting;
         if (rec == null) {
             rec = recordOf(s.mac());
             evictIfFull();
@@ -264,11 +265,20 @@ final class PhoneStateMachine {
             heardLog.heard(s);
             events.post(PhoneEvents.DISCOVERED, rec);
         }
+        if (rec.notifyPending && before != null && !sameContact(before, s)) {
+            // It rebooted while its NOTIFY was on its way and listens elsewhere now: pnp.sip ends that NOTIFY
+            // as superseded, and the phone is notified again where it listens.
+            rec.notifyAgain = true;
+        }
         if (rec.notifyPending || recentlyNotified(rec, s.time())) {
             changed(rec);
             return;
         }
         dispatch(rec, true);
+    }
+
+    private static boolean sameContact(PhoneSighting a, PhoneSighting b) {
+        return a.contactHost().equals(b.contactHost()) && a.contactPort() == b.contactPort();
     }
 
     private boolean recentlyNotified(PhoneRecord rec, Instant now) {
@@ -391,11 +401,12 @@ final class PhoneStateMachine {
         rec.notifyPending = true;
         rec.downloads = 0;
         MacAddress mac = rec.mac;
-        n.notify(rec.sighting, rendering.notifyUrl(), rendering.notifyContentType())
-                .whenComplete((outcome, failure) -> worker.execute(() -> onNotified(mac, outcome, failure)));
+        PhoneSighting to = rec.sighting;
+        n.notify(to, rendering.notifyUrl(), rendering.notifyContentType())
+                .whenComplete((outcome, failure) -> worker.execute(() -> onNotified(mac, to, outcome, failure)));
     }
 
-    private void onNotified(MacAddress mac, NotifyOutcome outcome, Throwable failure) {
+    private void onNotified(MacAddress mac, PhoneSighting to, NotifyOutcome outcome, Throwable failure) {
         PhoneRecord rec = records.get(mac);
         if (rec == null) {
             return;
@@ -406,6 +417,11 @@ final class PhoneStateMachine {
             if (rec.state == PhoneState.ASSIGNED || rec.state == PhoneState.FAILED) {
                 enter(rec, PhoneState.NOTIFIED, "NOTIFY answered " + outcome.detail(), PhoneEvents.NOTIFIED);
             }
+        } else if (!sameContact(to, rec.sighting)) {
+            // not a failure: the phone SUBSCRIBEd again from elsewhere before answering, and is notified there
+            LOG.info("Phone {}: NOTIFY to {}:{} superseded, the phone subscribed again from {}:{} ({})", mac,
+                    LogText.of(to.contactHost()), to.contactPort(), LogText.of(rec.sighting.contactHost()),
+                    rec.sighting.contactPort(), LogText.of(failure != null ? failure.toString() : outcome.detail()));
         } else if (rec.downloads > 0) {
             // It fetched its files since this NOTIFY went out, so it had the URL: only its 200 got lost (or
             // it rebooted before the retransmission it would have answered). Keep DOWNLOADED/PROVISIONED.

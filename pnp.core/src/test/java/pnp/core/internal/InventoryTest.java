@@ -51,6 +51,7 @@ class InventoryTest {
     Path dir;
 
     final List<CompletableFuture<NotifyOutcome>> notifies = new CopyOnWriteArrayList<>();
+    final List<PhoneSighting> notified = new CopyOnWriteArrayList<>();
     final Profile profile = new Profile();
     Inventory inventory;
     Inventory.Config config;
@@ -69,6 +70,7 @@ class InventoryTest {
             @Override
             public CompletionStage<NotifyOutcome> notify(PhoneSighting to, String url, String contentType) {
                 CompletableFuture<NotifyOutcome> f = new CompletableFuture<>();
+                notified.add(to);
                 notifies.add(f);
                 return f;
             }
@@ -119,6 +121,34 @@ class InventoryTest {
         notifies.get(0).complete(new NotifyOutcome(false, 0, "no answer (timeout)"));
         barrier();
         assertEquals(PhoneState.PROVISIONED, state(), "a phone that downloaded had the NOTIFY");
+    }
+
+    @Test
+    void aPhoneThatRebootsWhileItsNotifyIsPendingIsNotifiedAtItsNewContact() throws Exception {
+        inventory.sighted(sighting());
+        await(() -> notifies.size() == 1, "first NOTIFY");
+        inventory.sighted(sighting(5062)); // it rebooted: a new SUBSCRIBE from another port
+        barrier();
+        assertEquals(1, notifies.size(), "one NOTIFY at a time");
+        // pnp.sip ends the NOTIFY to the old contact once it heard the new SUBSCRIBE
+        notifies.get(0).complete(new NotifyOutcome(false, 0, "superseded: the phone subscribed again"));
+        barrier(); // well before the start-up grace ends (10 s), whose re-dispatch would notify a FAILED phone
+        assertEquals(PhoneState.ASSIGNED, state(), "the superseded NOTIFY is no failure");
+        assertEquals(2, notifies.size(), "a NOTIFY to the new contact at once");
+        assertEquals(5062, notified.get(1).contactPort());
+        notifies.get(1).complete(new NotifyOutcome(true, 200, "200 OK"));
+        await(() -> state() == PhoneState.NOTIFIED, "answered at the new contact");
+    }
+
+    @Test
+    void aSubscribeFromTheSameContactWhileTheNotifyIsPendingAsksForNoSecond() throws Exception {
+        inventory.sighted(sighting());
+        await(() -> notifies.size() == 1, "first NOTIFY");
+        inventory.sighted(sighting());
+        notifies.get(0).complete(new NotifyOutcome(true, 200, "200 OK"));
+        await(() -> state() == PhoneState.NOTIFIED, "answered");
+        barrier();
+        assertEquals(1, notifies.size(), "its retransmissions reach it where it listens");
     }
 
     @Test
@@ -215,8 +245,12 @@ class InventoryTest {
     }
 
     private static PhoneSighting sighting() {
-        return new PhoneSighting(MAC, "ATCOM", "A41", "2.6", "ATCOM A41 2.6", "10.200.0.21", 5060, "10.200.0.21",
-                5060, "vs", "10.200.0.1", true, Instant.now());
+        return sighting(5060);
+    }
+
+    private static PhoneSighting sighting(int port) {
+        return new PhoneSighting(MAC, "ATCOM", "A41", "2.6", "ATCOM A41 2.6", "10.200.0.21", port, "10.200.0.21",
+                port, "vs", "10.200.0.1", true, Instant.now());
     }
 
     /** Polls for the condition, 15 s at most, counted in time (a loaded machine oversleeps). */

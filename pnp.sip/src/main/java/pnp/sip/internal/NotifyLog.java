@@ -24,6 +24,7 @@ final class NotifyLog {
     private int sent;
     private int accepted;
     private int failed;
+    private int superseded;
     private final Map<String, Integer> reasons = new TreeMap<>();
 
     NotifyLog() {
@@ -39,6 +40,15 @@ final class NotifyLog {
             log.info("NOTIFY sent to phone {} at {}:{}", to.mac(), to.contactHost(), to.contactPort());
         } else {
             sent++;
+        }
+    }
+
+    /** A NOTIFY that ended unanswered because the phone SUBSCRIBEd again from elsewhere: not a failure. */
+    synchronized void superseded(PhoneSighting to, String detail) {
+        if (admit()) {
+            log.info("NOTIFY to phone {} at {}:{} {}", to.mac(), to.contactHost(), to.contactPort(), LogText.of(detail));
+        } else {
+            superseded++;
         }
     }
 
@@ -65,11 +75,13 @@ final class NotifyLog {
 
     /** Writes the summary of what was counted instead of logged, if anything; called once a second. */
     synchronized void flush() {
-        if (sent + accepted + failed == 0) {
+        if (sent + accepted + failed + superseded == 0) {
             return;
         }
-        log.info("NOTIFYs not logged one by one: {} sent, {} answered 2xx, {} failed{}", sent, accepted, failed,
-                reasons.isEmpty() ? "" : " " + reasons);
+        log.info("NOTIFYs not logged one by one: {} sent, {} answered 2xx, {} failed{}{}", sent, accepted, failed,
+                reasons.isEmpty() ? "" : " " + reasons,
+                superseded == 0 ? "" : ", " + superseded + " superseded by a newer SUBSCRIBE");
+        superseded = 0;
         sent = 0;
         accepted = 0;
         failed = 0;

@@ -36,6 +36,7 @@ import gov.nist.javax.sip.Utils;
 import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.MessageFactoryImpl;
+import pnp.api.MacAddress;
 import pnp.api.PhoneNotifier.NotifyOutcome;
 import pnp.api.PhoneSighting;
 import pnp.api.Rendering;
@@ -45,6 +46,14 @@ import pnp.api.Rendering;
  * doubling up to T2 = 4 s, given up at Timer F = 64 x T1), until a final answer with the same Via branch
  * arrives. A JAIN-SIP client transaction per NOTIFY would keep the request, its answer and three timers for
  * 5 s after the answer (Timer K); in a boot storm that is most of the heap and of the collector's work.
+ *
+ * <p>Two kinds go through it: the PnP NOTIFY that tells a booting phone where its file is ({@link #send}),
+ * and any other request an {@link Exchange} builds, such as the resync NOTIFY and its authenticated
+ * repetition ({@link #start}, see {@link ResyncNotify}).
+ *
+ * <p>A PnP NOTIFY still on its way when the same phone SUBSCRIBEs again from another contact (it rebooted
+ * and listens elsewhere now) is superseded ({@link #subscribed}): it ends at once, so that the inventory can
+ * send the phone's NOTIFY to where it listens now.
  *
  * <p>Threads: building, sending and retransmitting happen on one thread of ours ({@code pnp-sip-notify}),
  * so the caller (the inventory) never waits for the stack; answers are matched on the stack's threads
@@ -58,15 +67,45 @@ final class NotifySender {
     static final long T2_MILLIS = 4000;
     private static final List<String> ALLOW = List.of(Request.SUBSCRIBE, Request.NOTIFY, Request.OPTIONS);
 
-    /** A NOTIFY on its way, and the endpoint address it went out from (an answer comes back there). */
-    private record Pending(Request request, String address, int port, CompletableFuture<NotifyOutcome> result,
-            long deadline) {
+    /** Why a request ended without a final answer. */
+    enum Ending {
+        /** It was never sent: the stack is not listening, or the request could not be built or sent. */
+        NOT_SENT,
+        /** No final answer before Timer F, or the listener stopped or moved before one came. */
+        NO_ANSWER,
+        /** The phone SUBSCRIBEd again from another contact: it no longer listens where this went. */
+        SUPERSEDED
+    }
+
+    /**
+     * One request's fate: exactly one of the two methods is called, once, on the stack's threads
+     * ({@link #answered}) or ours. Neither may block.
+     */
+    interface Exchange {
+        /** The request to send now, from the endpoint in force (its address goes into Via and Contact). */
+        Request request(String ourAddress, int ourPort) throws ParseException, InvalidArgumentException;
+
+        /** A final answer (2xx to 6xx) with the request's Via branch. */
+        void answered(Response response);
+
+        /** No final answer will come. */
+        void ended(Ending why, String detail);
+    }
+
+    /**
+     * A request on its way, the endpoint address it went out from (an answer comes back there) and, for a
+     * PnP NOTIFY, the phone and contact it went to (a newer SUBSCRIBE from elsewhere supersedes it).
+     */
+    private record Pending(Request request, String address, int port, Exchange exchange, long deadline,
+            MacAddress phone, String contact) {
     }
 
     private final Supplier<SipEndpoint> endpoint;
     private final Dialogs dialogs;
     /** By the branch of their Via. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** The Via branch of each phone's PnP NOTIFY on its way. */
+    private final Map<MacAddress, String> pnpByPhone = new ConcurrentHashMap<>();
     private final AtomicLong tags = new AtomicLong(System.nanoTime());
     private final RateLimitedLog sendProblems = new RateLimitedLog(LOG, 10_000);
     private final MessageFactory messages = new MessageFactoryImpl();
@@ -89,18 +128,71 @@ final class NotifySender {
         thread.scheduleAtFixedRate(notifyLog::flush, 1, 1, TimeUnit.SECONDS);
     }
 
+    /** Sends the PnP NOTIFY to the contact of the phone's SUBSCRIBE; never blocks. */
     CompletionStage<NotifyOutcome> send(PhoneSighting to, String url, String contentType) {
         CompletableFuture<NotifyOutcome> result = new CompletableFuture<>();
-        result.thenAccept(outcome -> notifyLog.outcome(to, outcome));
-        try {
-            thread.execute(() -> sendNow(result, to, url, contentType));
-        } catch (RejectedExecutionException e) {
-            result.complete(new NotifyOutcome(false, 0, "SIP listener stopped"));
-        }
+        Exchange exchange = new Exchange() {
+            @Override
+            public Request request(String ourAddress, int ourPort) throws ParseException, InvalidArgumentException {
+                return notifyRequest(ourAddress, ourPort, to, url, contentType);
+            }
+
+            @Override
+            public void answered(Response r) {
+                int code = r.getStatusCode();
+                finish(new NotifyOutcome(code < 300, code, code + " " + r.getReasonPhrase()));
+            }
+
+            @Override
+            public void ended(Ending why, String detail) {
+                if (why == Ending.SUPERSEDED) {
+                    notifyLog.superseded(to, detail); // not a failure: the inventory notifies the new contact
+                    result.complete(new NotifyOutcome(false, 0, detail));
+                } else {
+                    finish(new NotifyOutcome(false, 0, detail));
+                }
+            }
+
+            private void finish(NotifyOutcome outcome) {
+                notifyLog.outcome(to, outcome);
+                result.complete(outcome);
+            }
+        };
+        start(exchange, to);
         return result;
     }
 
-    /** A final answer to a NOTIFY of ours (any other response is ignored). Called on the stack's threads. */
+    /** Builds the exchange's request on our thread, sends it and retransmits it until it ends; never blocks. */
+    void start(Exchange exchange) {
+        start(exchange, null);
+    }
+
+    private void start(Exchange exchange, PhoneSighting pnpTo) {
+        try {
+            thread.execute(() -> sendNow(exchange, pnpTo));
+        } catch (RejectedExecutionException e) {
+            exchange.ended(Ending.NOT_SENT, "SIP listener stopped");
+        }
+    }
+
+    /**
+     * The phone SUBSCRIBEd (a new SUBSCRIBE, not a retransmission): a PnP NOTIFY to it still on its way to
+     * another contact ends as superseded, since the phone rebooted and no longer listens there. Called on
+     * the threads that receive, after the sighting went to the inventory.
+     */
+    void subscribed(PhoneSighting s) {
+        String branch = pnpByPhone.get(s.mac());
+        Pending p = branch == null ? null : pending.get(branch);
+        String contact = s.contactHost() + ":" + s.contactPort();
+        if (p == null || p.contact().equals(contact) || !pending.remove(branch, p)) {
+            return; // none on its way, or to where the phone still listens: its retransmissions reach it
+        }
+        pnpByPhone.remove(s.mac(), branch);
+        p.exchange().ended(Ending.SUPERSEDED, "superseded: the phone subscribed again from " + contact
+                + " before it answered at " + p.contact());
+    }
+
+    /** A final answer to a request of ours (any other response is ignored). Called on the stack's threads. */
     void answered(Response r) {
         ViaHeader via = (ViaHeader) r.getHeader(ViaHeader.NAME);
         CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
@@ -108,10 +200,9 @@ final class NotifySender {
                 || !Request.NOTIFY.equals(cseq.getMethod())) {
             return; // a provisional answer: keep retransmitting (RFC 3261 17.1.2.2 would slow to T2)
         }
-        Pending p = pending.remove(via.getBranch());
+        Pending p = remove(via.getBranch());
         if (p != null) {
-            int code = r.getStatusCode();
-            p.result().complete(new NotifyOutcome(code < 300, code, code + " " + r.getReasonPhrase()));
+            p.exchange().answered(r);
         }
     }
 
@@ -119,31 +210,54 @@ final class NotifySender {
     void close() throws InterruptedException {
         thread.shutdown(); // what is queued still completes: "SIP stack is not listening"
         thread.awaitTermination(5, TimeUnit.SECONDS);
-        pending.values().forEach(p -> p.result().complete(new NotifyOutcome(false, 0, "SIP listener stopped")));
-        pending.clear();
+        for (String branch : List.copyOf(pending.keySet())) {
+            end(branch, Ending.NO_ANSWER, "SIP listener stopped");
+        }
         notifyLog.flush();
     }
 
-    private void sendNow(CompletableFuture<NotifyOutcome> result, PhoneSighting to, String url, String contentType) {
+    private void sendNow(Exchange exchange, PhoneSighting pnpTo) {
         SipEndpoint now = endpoint.get();
         if (!now.listening()) {
-            result.complete(new NotifyOutcome(false, 0, "SIP stack is not listening: " + now.problem()));
+            exchange.ended(Ending.NOT_SENT, "SIP stack is not listening: " + now.problem());
             return;
         }
         String branch = null;
         try {
-            Request notify = notifyRequest(now.address(), now.port(), to, url, contentType);
-            branch = ((ViaHeader) notify.getHeader(ViaHeader.NAME)).getBranch();
-            pending.put(branch, new Pending(notify, now.address(), now.port(), result,
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timerFMillis)));
-            now.send(notify);
-            notifyLog.sent(to);
+            Request request = exchange.request(now.address(), now.port());
+            branch = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getBranch();
+            MacAddress phone = pnpTo == null ? null : pnpTo.mac();
+            pending.put(branch, new Pending(request, now.address(), now.port(), exchange,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timerFMillis), phone,
+                    pnpTo == null ? "" : pnpTo.contactHost() + ":" + pnpTo.contactPort()));
+            if (phone != null) {
+                pnpByPhone.put(phone, branch);
+            }
+            now.send(request);
+            if (pnpTo != null) {
+                notifyLog.sent(pnpTo);
+            }
             scheduleRetransmission(branch, T1_MILLIS);
         } catch (Exception e) {
-            if (branch != null) {
-                pending.remove(branch);
+            if (branch == null || remove(branch) != null) {
+                exchange.ended(Ending.NOT_SENT, "cannot send " + Request.NOTIFY + ": " + e);
             }
-            result.complete(new NotifyOutcome(false, 0, "cannot send NOTIFY: " + e));
+        }
+    }
+
+    /** Forgets a pending request; null when it was no longer pending (answered, ended). */
+    private Pending remove(String branch) {
+        Pending p = pending.remove(branch);
+        if (p != null && p.phone() != null) {
+            pnpByPhone.remove(p.phone(), branch);
+        }
+        return p;
+    }
+
+    private void end(String branch, Ending why, String detail) {
+        Pending p = remove(branch);
+        if (p != null) {
+            p.exchange().ended(why, detail);
         }
     }
 
@@ -151,33 +265,26 @@ final class NotifySender {
         try {
             thread.schedule(() -> retransmit(branch, afterMillis), afterMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            Pending p = pending.remove(branch);
-            if (p != null) {
-                p.result().complete(new NotifyOutcome(false, 0, "SIP listener stopped"));
-            }
+            end(branch, Ending.NO_ANSWER, "SIP listener stopped");
         }
     }
 
-    /** Timer E fired: send the NOTIFY again unless it was answered; give up at Timer F. */
+    /** Timer E fired: send the request again unless it was answered; give up at Timer F. */
     private void retransmit(String branch, long lastInterval) {
         Pending p = pending.get(branch);
         if (p == null) {
-            return; // answered
+            return; // answered or superseded
         }
         if (System.nanoTime() - p.deadline() >= 0) {
-            if (pending.remove(branch, p)) {
-                p.result().complete(new NotifyOutcome(false, 0, "no answer (timeout)"));
-            }
+            end(branch, Ending.NO_ANSWER, "no answer (timeout)");
             return;
         }
         // A configuration change restarts the endpoint: while it listens on the same address and port, the
         // phone's answer still reaches us, so the new one carries on sending (none is sent while it restarts).
         SipEndpoint now = endpoint.get();
         if (!now.address().equals(p.address()) || now.port() != p.port()) {
-            if (pending.remove(branch, p)) {
-                p.result().complete(new NotifyOutcome(false, 0, "SIP listener moved to " + now.address() + ":"
-                        + now.port() + " before an answer"));
-            }
+            end(branch, Ending.NO_ANSWER, "SIP listener moved to " + now.address() + ":" + now.port()
+                    + " before an answer");
             return;
         }
         if (now.listening()) {

@@ -15,6 +15,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import pnp.api.PhoneInventory;
 import pnp.api.PhoneNotifier;
 import pnp.api.PhoneSighting;
+import pnp.api.ResyncOutcome;
+import pnp.api.ResyncRequest;
 import pnp.api.ServerStatus;
 
 /**
@@ -22,9 +24,10 @@ import pnp.api.ServerStatus;
  * the {@link PhoneInventory}, and sends the NOTIFYs the inventory asks for. A thin DS component: the
  * {@link SipEndpoint} of the configuration in force (replaced whole on a change) hears and answers, the
  * {@link NotifySender} sends; what outlives a configuration (dialogs for the NOTIFY, recent requests, NOTIFYs
- * on their way) lives here. See README "Design".
+ * on their way) lives here. Also registered as itself, for {@link SipResyncSender} in this bundle (the
+ * package is not exported, so nothing outside can use it). See README "Design".
  */
-@Component(service = { PhoneNotifier.class, ServerStatus.class }, configurationPid = "pnp.sip", immediate = true)
+@Component(service = { PhoneNotifier.class, ServerStatus.class, SipComponent.class }, configurationPid = "pnp.sip", immediate = true)
 @Designate(ocd = SipComponent.Config.class)
 public class SipComponent implements PhoneNotifier, ServerStatus {
 
@@ -88,7 +91,12 @@ public class SipComponent implements PhoneNotifier, ServerStatus {
     private SipEndpoint start(Config config) {
         SubscribeAnswerer answerer = new SubscribeAnswerer(config.subscribesPerSecond(), config.burst(),
                 config.advertisedHost(), recent, dialogs);
-        SipEndpoint next = new SipEndpoint(config, answerer, inventory::sighted, notifier::answered);
+        // the inventory hears of the phone first: the NOTIFY superseded below is over only after it knows
+        // where the phone listens now, so it sends the new NOTIFY there rather than count a failure
+        SipEndpoint next = new SipEndpoint(config, answerer, sighting -> {
+            inventory.sighted(sighting);
+            notifier.subscribed(sighting);
+        }, notifier::answered);
         next.start();
         return next;
     }
@@ -101,6 +109,11 @@ public class SipComponent implements PhoneNotifier, ServerStatus {
     @Override
     public CompletionStage<NotifyOutcome> notify(PhoneSighting to, String url, String contentType) {
         return notifier.send(to, url, contentType);
+    }
+
+    /** Sends a resync NOTIFY (see {@link ResyncNotify}); never blocks. */
+    CompletionStage<ResyncOutcome> resync(ResyncRequest request) {
+        return ResyncNotify.send(notifier, request);
     }
 
     /** Timer F of NOTIFYs; shorter only in tests. */
