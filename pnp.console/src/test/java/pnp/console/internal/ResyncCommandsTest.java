@@ -36,8 +36,8 @@ class ResyncCommandsTest {
 
         @Override
         public List<Phone> phones() {
-            return List.of(phone(GS, "Grandstream", "GXP2170", true), phone(GS2, "Grandstream", "GRP2612", true),
-                    phone(YEA, "Yealink", "T46S", true), phone(UNASSIGNED, "Yealink", "T46S", false));
+            return List.of(running(GS, "Grandstream", "GXP2170", true), running(GS2, "Grandstream", "GRP2612", true),
+                    running(YEA, "Yealink", "T46S", true), running(UNASSIGNED, "Yealink", "T46S", false));
         }
 
         @Override
@@ -95,7 +95,7 @@ class ResyncCommandsTest {
 
     @Test
     void phonesJsonCarriesEachPhonesResyncAndTheProgress() {
-        Phone p = phone(GS, "Grandstream", "GXP2170", true);
+        Phone p = running(GS, "Grandstream", "GXP2170", true);
         Phone resynced = new Phone(p.mac(), p.lastSighting(), p.firstSeen(), 1, p.profile(), "", true, "201",
                 PhoneState.RESYNCED, T, "", p.lastDownload(),
                 new Phone.Resync(T, T.plusSeconds(1), "pnp.sip", "ACCEPTED: 200 OK", T.plusSeconds(3), true, ""));
@@ -107,7 +107,7 @@ class ResyncCommandsTest {
                 + "\"perSecond\":20}}"), json);
     }
 
-    static Phone phone(MacAddress mac, String vendor, String model, boolean assigned) {
+    static Phone running(MacAddress mac, String vendor, String model, boolean assigned) {
         PhoneSighting s = new PhoneSighting(mac, vendor, model, "1.0", vendor + " " + model, "10.0.0.2", 5060,
                 "10.0.0.2", 5060, "eth0", "10.0.0.1", true, T);
         return new Phone(mac, s, T, 1, vendor, "", assigned, assigned ? "201" : "", PhoneState.PROVISIONED, T, "",
