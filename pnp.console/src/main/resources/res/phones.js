@@ -96,6 +96,7 @@
     tr.setAttribute('data-mac', p.mac);
     tr.appendChild(cell(p.mac, p.heard ? p.sightings + ' SUBSCRIBE(s), last ' + ago(p.lastSeen) : 'not heard yet',
       'pnp-mac'));
+    resyncCheckbox(tr.firstChild, p);
     tr.appendChild(cell(p.vendor, p.userAgent));
     tr.appendChild(cell(p.model));
     tr.appendChild(cell(p.firmware));
@@ -117,6 +118,7 @@
         post({ action: 'renotify', mac: p.mac }).then(function (a) { if (a.ok) { message(a.message); } });
       }));
     }
+    resyncButton(actions, p);
     if (p.assigned) {
       actions.appendChild(button('Unassign', 'delete the assignment: its files stop being served', function () {
         if (window.confirm('Unassign ' + p.mac + '? Its files stop being served at once.')) {
@@ -169,6 +171,7 @@
     }
     var et = $('pnp-endpoints');
     et.replaceChild(eps, et.tBodies[0]);
+    renderResync();
   }
 
   function poll() {
@@ -190,6 +193,66 @@
         $('pnp-status').className = 'pnp-bad';
       });
   }
+
+  // ---- resync: tell running phones to fetch their changed files ----
+  var selected = {}; // MAC -> true, kept across re-renders
+
+  /** A phone that downloaded its files can be resynced: running with them, or after a resync. */
+  function resyncable(p) {
+    return p.assigned && p.claimed && p.lastDownload !== '' && p.state !== 'FAILED';
+  }
+
+  function resyncCheckbox(td, p) {
+    if (!resyncable(p)) { return; }
+    var box = el('input');
+    box.type = 'checkbox';
+    box.title = 'select for "Resync selected"';
+    box.className = 'pnp-select';
+    box.checked = !!selected[p.mac];
+    box.addEventListener('change', function () {
+      if (box.checked) { selected[p.mac] = true; } else { delete selected[p.mac]; }
+      renderResync();
+    });
+    td.insertBefore(box, td.firstChild);
+  }
+
+  function resyncButton(actions, p) {
+    if (!resyncable(p)) { return; }
+    actions.appendChild(button('Resync', 'send the resync NOTIFY and wait for the phone to download its files',
+      function () { resync({ action: 'resync', mac: p.mac }); }));
+  }
+
+  function resync(params) {
+    return post(params).then(function (a) { if (a.ok) { message(a.message); poll(); } });
+  }
+
+  function renderResync() {
+    var macs = Object.keys(selected).filter(function (m) {
+      return data.phones.some(function (p) { return p.mac === m && resyncable(p); });
+    });
+    $('pnp-resync-selected').disabled = macs.length === 0;
+    $('pnp-resync-selected').textContent = 'Resync selected (' + macs.length + ')';
+    var r = data.resync;
+    $('pnp-resync-progress').textContent = !r ? '' : (r.queued + r.waiting === 0 && r.sent === 0 ? 'no resync under way'
+      : 'resync: ' + r.queued + ' queued (' + r.perSecond + '/s), ' + r.waiting + ' awaiting download; '
+        + r.sent + ' sent, ' + r.resynced + ' resynced, ' + r.failed + ' failed');
+  }
+
+  $('pnp-resync-selected').addEventListener('click', function () {
+    var macs = Object.keys(selected);
+    var body = new URLSearchParams({ action: 'resync' });
+    macs.forEach(function (m) { body.append('mac', m); });
+    send('', 'application/x-www-form-urlencoded', body.toString()).then(function (a) {
+      if (a.ok) { selected = {}; message(a.message); poll(); }
+    });
+  });
+  $('pnp-resync-all').addEventListener('click', function () {
+    var vendor = $('pnp-resync-vendor').value.trim();
+    var what = vendor ? 'every running ' + vendor + ' phone' : 'every running phone';
+    if (window.confirm('Send the resync NOTIFY to ' + what + '?')) {
+      resync(vendor ? { action: 'resync', scope: 'vendor', value: vendor } : { action: 'resync', scope: 'all' });
+    }
+  });
 
   // ---- assign form ----
   var form = $('pnp-assign');

@@ -20,6 +20,12 @@ public final class PhoneEvents {
     public static final String DOWNLOADED = TOPIC_PREFIX + "DOWNLOADED";
     /** Provisioning failed: see {@link #REASON}. */
     public static final String FAILED = TOPIC_PREFIX + "FAILED";
+    /** A resync NOTIFY was handed to the {@link ResyncSender}. @since 1.1 */
+    public static final String RESYNC_SENT = TOPIC_PREFIX + "RESYNC_SENT";
+    /** The phone downloaded its files after a resync. @since 1.1 */
+    public static final String RESYNCED = TOPIC_PREFIX + "RESYNCED";
+    /** A resync failed: see {@link #REASON}. @since 1.1 */
+    public static final String RESYNC_FAILED = TOPIC_PREFIX + "RESYNC_FAILED";
     /** All topics. */
     public static final String ALL = TOPIC_PREFIX + "*";
 

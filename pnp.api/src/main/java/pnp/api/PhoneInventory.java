@@ -35,4 +35,23 @@ public interface PhoneInventory {
 
     /** Drops what was heard of the phone. Its assignment, if any, stays. */
     boolean forget(MacAddress mac);
+
+    /**
+     * Queues a resync of a running phone: its files are rendered again and its vendor's resync NOTIFY
+     * is sent (at the configured rate), then the inventory waits for its download; the outcome shows in
+     * the phone's {@link Phone#resync()} and state ({@link PhoneState#RESYNCED} or
+     * {@link PhoneState#RESYNC_FAILED}). A phone already queued keeps its place.
+     *
+     * @return false when the phone cannot be resynced: not known, unclaimed, unassigned, or it never
+     *         downloaded its files (provision it with {@link #renotify} instead)
+     * @since 1.1
+     */
+    default boolean resync(MacAddress mac) {
+        return false;
+    }
+
+    /** Where the resyncs stand. @since 1.1 */
+    default ResyncProgress resyncProgress() {
+        return ResyncProgress.NONE;
+    }
 }

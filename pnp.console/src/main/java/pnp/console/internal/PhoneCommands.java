@@ -12,11 +12,13 @@ import org.osgi.service.component.annotations.Reference;
 import pnp.api.MacAddress;
 import pnp.api.Phone;
 import pnp.api.PhoneInventory;
+import pnp.api.ResyncProgress;
 
 /**
  * Gogo shell commands for the phones, the same operations as the console's Phones page:
  * {@code pnp:phones}, {@code pnp:assign <mac> <extension> <displayName> [password]},
- * {@code pnp:notify <mac>}, {@code pnp:forget <mac>}. A plain service with the
+ * {@code pnp:notify <mac>}, {@code pnp:forget <mac>},
+ * {@code pnp:resync <mac>|--vendor <vendor>|--model <model>|--all}. A plain service with the
  * {@code osgi.command.*} properties, so the bundle needs no Gogo API. Each command returns its
  * output as text (the shell prints it) and throws {@link IllegalArgumentException} for bad input.
  */
@@ -25,7 +27,8 @@ import pnp.api.PhoneInventory;
         "osgi.command.function=phones",
         "osgi.command.function=assign",
         "osgi.command.function=notify",
-        "osgi.command.function=forget" })
+        "osgi.command.function=forget",
+        "osgi.command.function=resync" })
 public class PhoneCommands {
 
     private final PhoneInventory inventory;
@@ -100,6 +103,41 @@ public class PhoneCommands {
             throw new IllegalArgumentException(m.colonSeparated() + " is not known");
         }
         return "Forgot " + m.colonSeparated();
+    }
+
+    // ---- resync ----
+
+    /** {@code pnp:resync <mac>} or {@code pnp:resync --all}: queues the resync of running phones. */
+    public String resync(String what) {
+        if (what.equals("--all")) {
+            return progress(ResyncSelection.matching(inventory, ResyncSelection.all()));
+        }
+        if (what.startsWith("--")) {
+            throw new IllegalArgumentException("usage: pnp:resync <mac> | --vendor <vendor> | --model <model> | --all");
+        }
+        MacAddress m = mac(what);
+        if (!inventory.resync(m)) {
+            throw new IllegalArgumentException(m.colonSeparated() + " cannot be resynced: it must be assigned, claimed "
+                    + "by a vendor bundle and have downloaded its files (pnp:notify provisions a booting phone)");
+        }
+        return "Resync of " + m.colonSeparated() + " queued; pnp:phones shows its state (RESYNCED or RESYNC_FAILED)";
+    }
+
+    /** {@code pnp:resync --vendor <vendor>} or {@code pnp:resync --model <model>}. */
+    public String resync(String option, String value) {
+        return switch (option) {
+            case "--vendor" -> progress(ResyncSelection.matching(inventory, ResyncSelection.vendor(value)));
+            case "--model" -> progress(ResyncSelection.matching(inventory, ResyncSelection.model(value)));
+            default -> throw new IllegalArgumentException(
+                    "usage: pnp:resync <mac> | --vendor <vendor> | --model <model> | --all");
+        };
+    }
+
+    private String progress(ResyncSelection.Result result) {
+        ResyncProgress p = inventory.resyncProgress();
+        return result.summary() + "\nQueue: " + p.queued() + " waiting to be sent at " + p.perSecond()
+                + "/s, " + p.waiting() + " sent and awaiting the download; this batch: " + p.sent() + " sent, "
+                + p.resynced() + " resynced, " + p.failed() + " failed";
     }
 
     private static MacAddress mac(String text) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import pnp.api.MacAddress;
 import pnp.api.Phone;
 import pnp.api.PhoneSighting;
+import pnp.api.ResyncProgress;
 import pnp.api.ServerStatus;
 
 /**
@@ -30,6 +31,11 @@ final class PhonesJson {
 
     static String write(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
             List<ServerStatus.Endpoint> endpoints, Instant now) {
+        return Json.write(document(phones, assignments, endpoints, now));
+    }
+
+    private static Map<String, Object> document(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
+            List<ServerStatus.Endpoint> endpoints, Instant now) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("time", now.toString());
         List<Object> rows = new ArrayList<>(phones.size());
@@ -48,7 +54,39 @@ final class PhonesJson {
             eps.add(m);
         }
         doc.put("endpoints", eps);
+        return doc;
+    }
+
+    /** The document with the resync queue's progress added. */
+    static String write(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
+            List<ServerStatus.Endpoint> endpoints, ResyncProgress progress, Instant now) {
+        Map<String, Object> doc = document(phones, assignments, endpoints, now);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("queued", progress.queued());
+        m.put("waiting", progress.waiting());
+        m.put("sent", progress.sent());
+        m.put("resynced", progress.resynced());
+        m.put("failed", progress.failed());
+        m.put("perSecond", progress.perSecond());
+        doc.put("resync", m);
         return Json.write(doc);
+    }
+
+    /** The phone's last resync, or null when it never had one. */
+    static Map<String, Object> resync(Phone p) {
+        Phone.Resync r = p.resync();
+        if (r == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requested", r.requested().toString());
+        m.put("sent", r.sent() == null ? "" : r.sent().toString());
+        m.put("sender", r.sender());
+        m.put("outcome", r.outcome());
+        m.put("downloaded", r.downloaded() == null ? "" : r.downloaded().toString());
+        m.put("bytesChanged", r.bytesChanged());
+        m.put("reason", r.reason());
+        return m;
     }
 
     static Map<String, Object> row(Phone p, Assignments.Current a) {
@@ -88,6 +126,7 @@ final class PhonesJson {
             assignment.put("file", a.file());
         }
         m.put("assignment", assignment);
+        m.put("resync", resync(p));
         return m;
     }
 }

@@ -95,7 +95,8 @@ public class PhonesPlugin extends HttpServlet {
                 endpoints.addAll(s.endpoints());
             }
             answer(resp, HttpServletResponse.SC_OK, "application/json",
-                    PhonesJson.write(inventory.phones(), assignments.all(), endpoints, Instant.now()));
+                    PhonesJson.write(inventory.phones(), assignments.all(), endpoints, inventory.resyncProgress(),
+                            Instant.now()));
         } else if (path.endsWith(".csv")) {
             resp.setHeader("Content-Disposition", "attachment; filename=\"phones.csv\"");
             answer(resp, HttpServletResponse.SC_OK, "text/csv", AssignmentsCsv.write(assignments.all().values()));
@@ -129,6 +130,7 @@ public class PhonesPlugin extends HttpServlet {
                 case "unassign" -> unassign(req, resp);
                 case "forget" -> forget(req, resp);
                 case "import" -> bulkImport(req, resp);
+                case "resync" -> resync(req, resp);
                 default -> error(resp, HttpServletResponse.SC_BAD_REQUEST, "unknown action '" + action + "'");
             }
         } catch (BadRequest e) {
@@ -237,6 +239,46 @@ public class PhonesPlugin extends HttpServlet {
         Map<String, Object> out = ok("Imported " + saved + " of " + results.size() + " lines.");
         out.put("ok", saved == results.size());
         out.put("lines", new ArrayList<Object>(results));
+        answer(resp, HttpServletResponse.SC_OK, "application/json", Json.write(out));
+    }
+
+    // ---- resync ----
+
+    /**
+     * {@code action=resync} with {@code mac} (once per phone: one phone, the selected ones), or
+     * {@code scope=all}, {@code scope=vendor&value=V}, {@code scope=model&value=M}.
+     */
+    private void resync(HttpServletRequest req, HttpServletResponse resp) throws IOException, BadRequest {
+        String scope = Objects.toString(req.getParameter("scope"), "");
+        String value = Objects.toString(req.getParameter("value"), "");
+        ResyncSelection.Result result;
+        switch (scope) {
+            case "" -> {
+                String[] given = Optional.ofNullable(req.getParameterValues("mac")).orElse(new String[0]);
+                if (given.length == 0) {
+                    throw new BadRequest("resync: give mac (one or more) or scope (all, vendor, model)");
+                }
+                List<MacAddress> macs = new ArrayList<>();
+                for (String m : given) {
+                    macs.add(MacAddress.parse(m).orElseThrow(() -> new BadRequest("mac: '" + m
+                            + "' is not a MAC address")));
+                }
+                result = ResyncSelection.macs(inventory, macs);
+            }
+            case "all" -> result = ResyncSelection.matching(inventory, ResyncSelection.all());
+            case "vendor" -> result = ResyncSelection.matching(inventory, ResyncSelection.vendor(value));
+            case "model" -> result = ResyncSelection.matching(inventory, ResyncSelection.model(value));
+            default -> throw new BadRequest("resync: scope must be all, vendor or model, not '" + scope + "'");
+        }
+        LOG.info("Phones console: resync queued for {} phone(s), {} refused", result.queued().size(),
+                result.refused().size());
+        if (result.queued().isEmpty()) {
+            error(resp, HttpServletResponse.SC_CONFLICT, result.summary());
+            return;
+        }
+        Map<String, Object> out = ok(result.summary() + ".");
+        out.put("queued", result.queued().size());
+        out.put("refused", result.refused().size());
         answer(resp, HttpServletResponse.SC_OK, "application/json", Json.write(out));
     }
 

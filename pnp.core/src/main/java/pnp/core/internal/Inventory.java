@@ -3,9 +3,13 @@ package pnp.core.internal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Dictionary;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +41,8 @@ import pnp.api.PhoneNotifier;
 import pnp.api.PhoneSighting;
 import pnp.api.ProvisioningFile;
 import pnp.api.ProvisioningFiles;
+import pnp.api.ResyncProgress;
+import pnp.api.ResyncSender;
 import pnp.api.ServerStatus;
 import pnp.api.VendorProfile;
 
@@ -86,6 +92,18 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                         @org.osgi.service.metatype.annotations.Option(label = "digest", value = "digest") })
         String httpAuthentication() default "off";
 
+        @AttributeDefinition(name = "Resync: wait for the download (seconds)",
+                description = "After a phone accepted its resync NOTIFY, how long to wait for it to download its files before it is shown RESYNC_FAILED.")
+        int resyncWaitSeconds() default 120;
+
+        @AttributeDefinition(name = "Resync: NOTIFYs per second",
+                description = "The rate resync NOTIFYs are sent at; more phones wait in a queue, none is dropped.")
+        int resyncPerSecond() default 20;
+
+        @AttributeDefinition(name = "Resync: delay after a change (seconds)",
+                description = "A running phone whose files changed is told after this delay, so that several edits in a row make one NOTIFY.")
+        int resyncDelaySeconds() default 5;
+
         @AttributeDefinition(name = "Zero-touch assignment",
                 description = "Give a claimed phone without assignment that matches the rule below the next free extension of the range (a pnp.phone configuration named zt-<mac> with a generated password).")
         boolean zeroTouch() default false;
@@ -107,6 +125,9 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     private final ProvisioningUrls urls = new ProvisioningUrls();
     private final ServedFiles served = new ServedFiles();
     private final PhoneEventPoster events = new PhoneEventPoster(() -> this.eventAdmin);
+    private final ResyncSenders senders = new ResyncSenders();
+    /** The resyncs' clock; tests set their own before activation. */
+    Clock clock = Clock.systemUTC();
     /** Between activate and deactivate. */
     private volatile PhoneStateMachine phones;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -122,7 +143,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                 .orElse(Path.of(System.getProperty("user.dir"), "data").toString());
         served.rules(rules(config));
         phones = new PhoneStateMachine(Path.of(data, "phones"), config, profiles, urls, served, () -> notifier,
-                events);
+                events, senders, clock);
         phones.start();
     }
 
@@ -146,10 +167,17 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     // ---- whiteboard ----
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedProfile")
     void addProfile(VendorProfile profile, Map<String, Object> props) {
         VendorProfiles.ProfileRef ref = profiles.add(profile, props);
         LOG.info("Vendor profile {} arrived (ranking {}); offering it the phones", ref.vendor(), ref.ranking());
+        profilesChanged();
+    }
+
+    /** Its configuration changed (a vendor setting): its phones' files are rendered again, changes resynced. */
+    void updatedProfile(VendorProfile profile, Map<String, Object> props) {
+        LOG.info("Vendor profile {} changed; rendering its phones' files again", profiles.remove(profile, props));
+        profiles.add(profile, props);
         profilesChanged();
     }
 
@@ -175,6 +203,24 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         urls.removeServer(s);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedResyncSender")
+    void addResyncSender(ResyncSender sender, Map<String, Object> props) {
+        ResyncSenders.SenderRef ref = senders.add(sender, props);
+        LOG.info("Resync sender {} arrived (ranking {}); {} sends resyncs now", ref.name(), ref.ranking(),
+                senders.best().map(ResyncSenders.SenderRef::name).orElse("none"));
+    }
+
+    void updatedResyncSender(ResyncSender sender, Map<String, Object> props) {
+        senders.update(sender, props);
+    }
+
+    void removeResyncSender(ResyncSender sender, Map<String, Object> props) {
+        senders.remove(sender);
+        LOG.info("Resync sender {} left; {} sends resyncs now", ResyncSenders.SenderRef.of(sender, props).name(),
+                senders.best().map(ResyncSenders.SenderRef::name).orElse("none (resyncs wait in the queue)"));
+    }
+
     // ---- PhoneInventory ----
 
     @Override
@@ -195,6 +241,16 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     @Override
     public boolean renotify(MacAddress mac) {
         return phones.renotify(mac);
+    }
+
+    @Override
+    public boolean resync(MacAddress mac) {
+        return phones.resync(mac);
+    }
+
+    @Override
+    public ResyncProgress resyncProgress() {
+        return phones.resyncProgress();
     }
 
     @Override
@@ -249,6 +305,15 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             return;
         }
         phones.downloaded(file.mac(), new Phone.Download(file.file().name(), protocol, requester.getHostAddress(),
-                userAgent, Instant.now()));
+                userAgent, Instant.now()), digest(file.file().content()));
+    }
+
+    /** Tells one download's bytes from another's (a resync reports whether the phone got new ones). */
+    static String digest(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package pnp.core.internal;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 import pnp.api.MacAddress;
 import pnp.api.Phone;
@@ -40,6 +42,21 @@ final class PhoneRecord {
     private String savedServing = "";
     /** The files changed while a NOTIFY was pending: send another once it is answered or failed. */
     boolean notifyAgain;
+    /** A digest of the files last rendered (names and bytes); empty before the first render. */
+    String filesDigest = "";
+    /** Per phone file downloaded: a digest of the bytes the phone got the last time. */
+    final Map<String, String> downloadedDigests = new HashMap<>();
+
+    // The last resync (see Phone.Resync); resyncRequested is null when there never was one.
+    Instant resyncRequested;
+    Instant resyncSent;
+    String resyncSender = "";
+    String resyncOutcome = "";
+    Instant resyncDownloaded;
+    boolean resyncBytesChanged;
+    String resyncReason = "";
+    /** While an accepted resync waits for the phone's download: when the wait ends. Else null. */
+    Instant resyncDeadline;
 
     PhoneRecord(MacAddress mac) {
         this.mac = mac;
@@ -69,8 +86,30 @@ final class PhoneRecord {
         return secretsUnsaved || !serving().equals(savedServing);
     }
 
+    /** A new resync was asked for: what is known of the previous one is cleared. */
+    void resyncRequested(Instant now) {
+        resyncRequested = now;
+        resyncSent = null;
+        resyncSender = "";
+        resyncOutcome = "";
+        resyncDownloaded = null;
+        resyncBytesChanged = false;
+        resyncReason = "";
+        resyncDeadline = null;
+    }
+
+    /**
+     * Whether the phone is running with files it fetched: it downloaded since its last SUBSCRIBE (a phone
+     * that SUBSCRIBEs is booting and is provisioned by NOTIFY with its URL instead).
+     */
+    boolean running() {
+        return lastDownload != null && (sighting == null || !lastDownload.time().isBefore(sighting.time()));
+    }
+
     Phone snapshot(String extension) {
+        Phone.Resync resync = resyncRequested == null ? null : new Phone.Resync(resyncRequested, resyncSent,
+                resyncSender, resyncOutcome, resyncDownloaded, resyncBytesChanged, resyncReason);
         return new Phone(mac, sighting, firstSeen, sightings, profile, claimReason, !extension.isEmpty(), extension,
-                state, stateSince, reason, lastDownload);
+                state, stateSince, reason, lastDownload, resync);
     }
 }

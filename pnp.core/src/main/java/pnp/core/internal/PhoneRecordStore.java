@@ -299,6 +299,22 @@ final class PhoneRecordStore {
             put(p, "s.multicast", Boolean.toString(s.multicast()));
             put(p, "s.time", s.time());
         }
+        put(p, "filesDigest", rec.filesDigest);
+        if (!rec.downloadedDigests.isEmpty()) {
+            StringBuilder digests = new StringBuilder();
+            rec.downloadedDigests.forEach((file, digest) -> digests.append(digest).append(' ').append(file).append('\n'));
+            put(p, "downloadedDigests", digests.toString());
+        }
+        if (rec.resyncRequested != null) {
+            put(p, "r.requested", rec.resyncRequested);
+            put(p, "r.sent", rec.resyncSent);
+            put(p, "r.sender", rec.resyncSender);
+            put(p, "r.outcome", rec.resyncOutcome);
+            put(p, "r.downloaded", rec.resyncDownloaded);
+            put(p, "r.bytesChanged", Boolean.toString(rec.resyncBytesChanged));
+            put(p, "r.reason", rec.resyncReason);
+            put(p, "r.deadline", rec.resyncDeadline);
+        }
         Phone.Download d = rec.lastDownload;
         if (d != null) {
             put(p, "d.file", d.file());
@@ -332,6 +348,23 @@ final class PhoneRecordStore {
             rec.inputsDigest = p.getProperty("inputsDigest", "");
             rec.downloads = Long.parseLong(p.getProperty("downloads", "0"));
             rec.notifiedAt = instant(p.getProperty("notifiedAt"));
+            rec.filesDigest = p.getProperty("filesDigest", "");
+            for (String line : p.getProperty("downloadedDigests", "").split("\n")) {
+                int space = line.indexOf(' ');
+                if (space > 0) {
+                    rec.downloadedDigests.put(line.substring(space + 1), line.substring(0, space));
+                }
+            }
+            rec.resyncRequested = instant(p.getProperty("r.requested"));
+            if (rec.resyncRequested != null) {
+                rec.resyncSent = instant(p.getProperty("r.sent"));
+                rec.resyncSender = p.getProperty("r.sender", "");
+                rec.resyncOutcome = p.getProperty("r.outcome", "");
+                rec.resyncDownloaded = instant(p.getProperty("r.downloaded"));
+                rec.resyncBytesChanged = Boolean.parseBoolean(p.getProperty("r.bytesChanged"));
+                rec.resyncReason = p.getProperty("r.reason", "");
+                rec.resyncDeadline = instant(p.getProperty("r.deadline"));
+            }
             if (p.getProperty("s.contactHost") != null) {
                 rec.sighting = new PhoneSighting(mac, p.getProperty("s.vendor"), p.getProperty("s.model"),
                         p.getProperty("s.firmware"), p.getProperty("s.userAgent"), p.getProperty("s.contactHost"),

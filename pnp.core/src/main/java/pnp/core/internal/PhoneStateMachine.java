@@ -1,11 +1,18 @@
 package pnp.core.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +33,12 @@ import pnp.api.PhoneNotifier;
 import pnp.api.PhoneNotifier.NotifyOutcome;
 import pnp.api.PhoneSighting;
 import pnp.api.PhoneState;
+import pnp.api.ProvisioningFile;
 import pnp.api.Rendering;
+import pnp.api.ResyncEvent;
+import pnp.api.ResyncOutcome;
+import pnp.api.ResyncProgress;
+import pnp.api.ResyncRequest;
 
 /**
  * The phones and their state machine, on one worker thread: what was heard of each phone, which
@@ -43,6 +55,7 @@ final class PhoneStateMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Inventory.class);
     private static final int STARTUP_GRACE_SECONDS = 10;
+    static final String CANNOT_BE_TOLD = "this vendor's phones cannot be told; they converge at boot or periodic check";
 
     private final ScheduledExecutorService worker = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "pnp-inventory");
@@ -68,13 +81,30 @@ final class PhoneStateMachine {
      */
     private Instant settledAt = Instant.MAX;
     private volatile Inventory.Config config;
+    private final ResyncSenders senders;
+    /** The resyncs' time (due, sent, waits); a test's clock can jump. */
+    private final Clock clock;
+    /** Worker thread only. */
+    private final ResyncQueue resyncQueue;
+    /** Phones whose resync NOTIFY went out and whose answer or download is awaited. Worker thread only. */
+    private final Map<MacAddress, Boolean> resyncsUnderWay = new LinkedHashMap<>();
+    /** Counts of the current batch. Worker thread only. */
+    private long batchSent;
+    private long batchResynced;
+    private long batchFailed;
+    /** What readers see of the resyncs; written by the worker. */
+    private volatile ResyncProgress resyncProgress = ResyncProgress.NONE;
 
     /**
      * @param phonesDirectory where the phone records are kept
      */
     PhoneStateMachine(Path phonesDirectory, Inventory.Config config, VendorProfiles profiles, ProvisioningUrls urls,
-            ServedFiles served, Supplier<PhoneNotifier> notifier, PhoneEventPoster events) throws IOException {
+            ServedFiles served, Supplier<PhoneNotifier> notifier, PhoneEventPoster events, ResyncSenders senders,
+            Clock clock) throws IOException {
         this.config = config;
+        this.senders = senders;
+        this.clock = clock;
+        this.resyncQueue = new ResyncQueue(config.resyncPerSecond());
         this.profiles = profiles;
         this.served = served;
         this.notifier = notifier;
@@ -87,6 +117,7 @@ final class PhoneStateMachine {
     void start() {
         worker.execute(this::load);
         worker.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
+        worker.scheduleWithFixedDelay(this::resyncTick, 100, 100, TimeUnit.MILLISECONDS);
         worker.schedule(() -> {
             settledAt = Instant.now();
             redispatchAll();
@@ -105,7 +136,10 @@ final class PhoneStateMachine {
 
     void configure(Inventory.Config config) {
         this.config = config;
-        worker.execute(this::redispatchAll);
+        worker.execute(() -> {
+            resyncQueue.rate(config.resyncPerSecond());
+            redispatchAll();
+        });
     }
 
     /** A profile came or went: every phone is offered to the profiles again. */
@@ -117,8 +151,9 @@ final class PhoneStateMachine {
         worker.execute(() -> onSighting(sighting));
     }
 
-    void downloaded(MacAddress mac, Phone.Download d) {
-        worker.execute(() -> onDownload(mac, d));
+    /** @param digest a digest of the bytes served */
+    void downloaded(MacAddress mac, Phone.Download d, String digest) {
+        worker.execute(() -> onDownload(mac, d, digest));
     }
 
     void assign(String pid, Assignment a, String source) {
@@ -154,6 +189,26 @@ final class PhoneStateMachine {
         return true;
     }
 
+    /** See {@link pnp.api.PhoneInventory#resync}. */
+    boolean resync(MacAddress mac) {
+        Phone p = snapshots.get(mac);
+        if (p == null || !p.assigned() || p.profile().isEmpty() || p.lastDownload() == null
+                || p.state() == PhoneState.FAILED) {
+            return false;
+        }
+        worker.execute(() -> {
+            PhoneRecord rec = records.get(mac);
+            if (rec != null && assignments.has(mac) && !rec.profile.isEmpty() && rec.lastDownload != null) {
+                queueResync(rec, "resync asked for", Duration.ZERO);
+            }
+        });
+        return true;
+    }
+
+    ResyncProgress resyncProgress() {
+        return resyncProgress;
+    }
+
     boolean forget(MacAddress mac) {
         if (!snapshots.containsKey(mac)) {
             return false;
@@ -179,6 +234,17 @@ final class PhoneStateMachine {
             publishSnapshot(rec);
         }
         LOG.info("Loaded {} phones from {}", loaded.size(), writer.where());
+        // Resyncs under way go on: a wait for a download ends when it would have; a NOTIFY queued, or sent and
+        // not yet answered when the server stopped, is sent (again).
+        Instant due = clock.instant().plusSeconds(Math.max(0, config.resyncDelaySeconds()));
+        for (PhoneRecord rec : loaded) {
+            if (rec.state == PhoneState.RESYNCING && rec.resyncDeadline != null) {
+                resyncsUnderWay.put(rec.mac, Boolean.TRUE);
+            } else if (rec.state == PhoneState.RESYNCING) {
+                resyncQueue.offer(rec.mac, due);
+            }
+        }
+        publishProgress();
         redispatchAll();
     }
 
@@ -289,8 +355,24 @@ final class PhoneStateMachine {
             LOG.warn("Phone {}: {}", rec.mac, LogText.of(rec.reason));
             return;
         }
-        boolean served = rec.state == PhoneState.NOTIFIED || rec.state == PhoneState.DOWNLOADED
-                || rec.state == PhoneState.PROVISIONED;
+        String filesBefore = rec.filesDigest;
+        rec.filesDigest = filesDigest(rendering);
+        if (!forceNotify && rec.running()) {
+            // Running with files it fetched: a NOTIFY with its URL would go to a phone no longer listening for
+            // one. If what it would download now differs from what it has, it is told to fetch it again.
+            // (A record from before resyncs has no digest yet: nothing to compare, nothing sent.)
+            if (!filesBefore.isEmpty() && !filesBefore.equals(rec.filesDigest)) {
+                queueResync(rec, "files changed (revision " + rec.revision + ")",
+                        Duration.ofSeconds(Math.max(0, config.resyncDelaySeconds())));
+            } else if (!isRunningState(rec.state)) {
+                // claimed again (its vendor bundle came back) with the files it has
+                enter(rec, rec.downloads >= 2 ? PhoneState.PROVISIONED : PhoneState.DOWNLOADED,
+                        "files unchanged since its last download", null);
+            }
+            changed(rec);
+            return;
+        }
+        boolean served = rec.state == PhoneState.NOTIFIED || isRunningState(rec.state);
         boolean changed = rec.revision != revisionBefore;
         if (!served || changed) {
             enter(rec, PhoneState.ASSIGNED, "files generated (revision " + rec.revision + ")", PhoneEvents.ASSIGNED);
@@ -359,17 +441,212 @@ final class PhoneStateMachine {
         }
     }
 
-    private void onDownload(MacAddress mac, Phone.Download d) {
+    private void onDownload(MacAddress mac, Phone.Download d, String digest) {
         PhoneRecord rec = records.get(mac);
         if (rec == null) {
             return;
         }
         rec.lastDownload = d;
         rec.downloads++;
+        String before = rec.downloadedDigests.put(d.file(), digest);
+        boolean bytesChanged = !digest.equals(before);
+        if (rec.state == PhoneState.RESYNCING || rec.state == PhoneState.RESYNC_FAILED) {
+            resynced(rec, d, bytesChanged);
+            return;
+        }
+        if (rec.state == PhoneState.RESYNCED) {
+            // one resync, several files (or its own periodic check): it stays resynced
+            events.post(PhoneEvents.DOWNLOADED, rec);
+            changed(rec);
+            return;
+        }
         PhoneState next = rec.downloads >= 2 ? PhoneState.PROVISIONED : PhoneState.DOWNLOADED;
         rec.state(next, d.file() + " over " + d.protocol() + " by " + d.address(), d.time());
         events.post(PhoneEvents.DOWNLOADED, rec);
         changed(rec);
+    }
+
+    // ---- worker thread: resyncs ----
+
+    private static boolean isRunningState(PhoneState s) {
+        return s == PhoneState.DOWNLOADED || s == PhoneState.PROVISIONED || s == PhoneState.RESYNCING
+                || s == PhoneState.RESYNCED || s == PhoneState.RESYNC_FAILED;
+    }
+
+    /** Queues the phone's resync NOTIFY, due after {@code delay}; a phone already queued moves to the end. */
+    private void queueResync(PhoneRecord rec, String why, Duration delay) {
+        Instant now = clock.instant();
+        if (resyncQueue.size() == 0 && resyncsUnderWay.isEmpty()) {
+            batchSent = batchResynced = batchFailed = 0; // a new batch
+        }
+        resyncsUnderWay.remove(rec.mac); // a newer resync supersedes the one under way
+        rec.resyncRequested(now);
+        resyncQueue.offer(rec.mac, now.plus(delay));
+        enter(rec, PhoneState.RESYNCING, why + "; resync queued", null);
+        publishProgress();
+    }
+
+    /** Sends what is due at the configured rate, and ends the waits that are over. Every 100 ms. */
+    private void resyncTick() {
+        try {
+            Instant now = clock.instant();
+            if (resyncQueue.size() > 0 && senders.best().isPresent()) {
+                for (MacAddress mac : resyncQueue.poll(now)) {
+                    PhoneRecord rec = records.get(mac);
+                    if (rec != null && rec.state == PhoneState.RESYNCING) {
+                        sendResync(rec, now);
+                    }
+                }
+            }
+            for (Iterator<MacAddress> it = resyncsUnderWay.keySet().iterator(); it.hasNext();) {
+                PhoneRecord rec = records.get(it.next());
+                if (rec == null || rec.state != PhoneState.RESYNCING) {
+                    it.remove();
+                } else if (rec.resyncDeadline != null && !now.isBefore(rec.resyncDeadline)) {
+                    it.remove();
+                    long waited = Duration.between(rec.resyncSent, rec.resyncDeadline).toSeconds();
+                    resyncFailed(rec, "NOTIFY accepted, no download within " + Math.max(waited, 1) + " s");
+                }
+            }
+            publishProgress();
+        } catch (RuntimeException e) {
+            LOG.error("Resync step failed (the next one runs in 100 ms)", e); // the tick must keep running
+        }
+    }
+
+    private void sendResync(PhoneRecord rec, Instant now) {
+        Assignment assignment = assignments.get(rec.mac);
+        VendorProfiles.ProfileRef profile = profiles.rank(rec.mac, rec.sighting).winner();
+        ResyncSenders.SenderRef sender = senders.best().orElse(null);
+        if (assignment == null || profile == null || sender == null) {
+            return; // unassigned or unclaimed meanwhile: dispatch has moved it on
+        }
+        Phone phone = snapshots.get(rec.mac);
+        Optional<ResyncEvent> event;
+        try {
+            event = profile.profile().resyncEvent(phone);
+        } catch (RuntimeException e) {
+            LOG.warn("Vendor profile {} failed to name the resync event of phone {}: {}", profile.vendor(), rec.mac,
+                    LogText.of(e));
+            resyncFailed(rec, profile.vendor() + " could not name its resync event: " + e.getMessage());
+            return;
+        }
+        if (event.isEmpty()) {
+            resyncFailed(rec, CANNOT_BE_TOLD);
+            return;
+        }
+        String host;
+        int port;
+        if (rec.sighting != null) {
+            host = rec.sighting.contactHost();
+            port = rec.sighting.contactPort();
+        } else {
+            host = rec.lastDownload.address();
+            port = 5060;
+        }
+        ResyncRequest request;
+        try {
+            request = new ResyncRequest(phone, assignment, event.get(), host, port);
+        } catch (RuntimeException e) {
+            resyncFailed(rec, "cannot address the phone: " + e.getMessage());
+            return;
+        }
+        rec.resyncSent = now;
+        rec.resyncSender = sender.name();
+        batchSent++;
+        resyncsUnderWay.put(rec.mac, Boolean.TRUE);
+        enter(rec, PhoneState.RESYNCING, "resync NOTIFY (" + event.get().event() + ") sent by " + sender.name()
+                + " to " + host + ":" + port, PhoneEvents.RESYNC_SENT);
+        MacAddress mac = rec.mac;
+        java.util.concurrent.CompletionStage<ResyncOutcome> stage;
+        try {
+            stage = sender.sender().send(request);
+        } catch (RuntimeException e) {
+            onResyncOutcome(mac, now, null, e);
+            return;
+        }
+        stage.whenComplete((outcome, failure) -> worker.execute(() -> onResyncOutcome(mac, now, outcome, failure)));
+    }
+
+    private void onResyncOutcome(MacAddress mac, Instant sent, ResyncOutcome outcome, Throwable failure) {
+        PhoneRecord rec = records.get(mac);
+        if (rec == null || !sent.equals(rec.resyncSent)) {
+            return; // forgotten, or a newer resync superseded this one
+        }
+        if (failure != null || outcome == null) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            outcome = ResyncOutcome.notSent(cause == null ? "the sender answered nothing" : String.valueOf(
+                    cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+        }
+        rec.resyncOutcome = outcome.result() + (outcome.detail().isEmpty() ? "" : ": " + outcome.detail());
+        if (rec.state != PhoneState.RESYNCING) {
+            changed(rec); // it downloaded before the answer came (or rebooted): the answer is only recorded
+            return;
+        }
+        if (outcome.accepted()) {
+            int wait = Math.max(1, config.resyncWaitSeconds());
+            rec.resyncDeadline = clock.instant().plusSeconds(wait);
+            enter(rec, PhoneState.RESYNCING, "NOTIFY accepted (" + outcome.detail() + "); waiting for the download, "
+                    + wait + " s at most", null);
+            return;
+        }
+        String detail = LogText.of(outcome.detail());
+        String why = switch (outcome.result()) {
+            case NO_ANSWER -> "no answer" + (detail.isEmpty() ? "" : " (" + detail + ")");
+            case DEMANDS_AUTHENTICATION -> "demands authentication" + (detail.isEmpty() ? "" : " (" + detail + ")");
+            case REJECTED -> detail.isEmpty() ? "rejected with " + outcome.statusCode() : detail;
+            case NOT_SENT -> "not sent" + (detail.isEmpty() ? "" : ": " + detail);
+            case ACCEPTED -> throw new IllegalStateException();
+        };
+        resyncsUnderWay.remove(mac);
+        resyncFailed(rec, why);
+    }
+
+    private void resynced(PhoneRecord rec, Phone.Download d, boolean bytesChanged) {
+        boolean wasQueued = resyncQueue.remove(rec.mac);
+        resyncsUnderWay.remove(rec.mac);
+        if (rec.state == PhoneState.RESYNCING) {
+            batchResynced++;
+        }
+        rec.resyncDownloaded = d.time();
+        rec.resyncBytesChanged = bytesChanged;
+        rec.resyncDeadline = null;
+        rec.resyncReason = "";
+        String how = rec.resyncSent == null ? (wasQueued ? " before its NOTIFY was sent" : " on its own") : "";
+        enter(rec, PhoneState.RESYNCED, d.file() + " over " + d.protocol() + " by " + d.address() + how
+                + (bytesChanged ? " (new content)" : " (same content as before)"), PhoneEvents.RESYNCED);
+        publishProgress();
+    }
+
+    private void resyncFailed(PhoneRecord rec, String why) {
+        batchFailed++;
+        rec.resyncDeadline = null;
+        rec.resyncReason = why;
+        enter(rec, PhoneState.RESYNC_FAILED, why, PhoneEvents.RESYNC_FAILED);
+        LOG.info("Phone {}: resync failed: {}", rec.mac, LogText.of(why));
+        publishProgress();
+    }
+
+    private void publishProgress() {
+        resyncProgress = new ResyncProgress(resyncQueue.size(), resyncsUnderWay.size(), batchSent, batchResynced,
+                batchFailed, resyncQueue.rate());
+    }
+
+    /** What the phone would download: every file's name and bytes. */
+    private static String filesDigest(Rendering rendering) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (ProvisioningFile f : rendering.files()) {
+                md.update(f.name().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(f.content());
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
