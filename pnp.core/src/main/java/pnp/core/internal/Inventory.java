@@ -65,8 +65,18 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         int renotifyAfterSeconds() default 60;
 
         @AttributeDefinition(name = "Most phones kept",
-                description = "Past this, the phones without assignment that were heard least recently are forgotten.")
+                description = "Past this, the phones without assignment with the least evidence (unclaimed, heard once, "
+                        + "longest ago) are forgotten.")
         int maxPhones() default 20000;
+
+        @AttributeDefinition(name = "Most unassigned phones per address",
+                description = "Heard phones without assignment from one source address; past this, those with the least "
+                        + "evidence are forgotten (protects against made-up MACs). Raise it for phones behind a NAT. 0: no bound.")
+        int maxUnassignedPerAddress() default 16;
+
+        @AttributeDefinition(name = "Most unassigned phones per subnet",
+                description = "The same per /24 (IPv4) or /64 (IPv6) subnet. 0: no bound.")
+        int maxUnassignedPerSubnet() default 256;
 
         @AttributeDefinition(name = "TFTP: only to the phone's address",
                 description = "Serve a phone's own file over TFTP only to the address its SUBSCRIBE came from.")

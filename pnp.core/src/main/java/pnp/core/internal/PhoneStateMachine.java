@@ -62,6 +62,8 @@ final class PhoneStateMachine {
     /** Worker thread only. */
     private final AssignmentTable assignments = new AssignmentTable();
     private final HeardPhoneLog heardLog = new HeardPhoneLog();
+    /** Worker thread only. */
+    private final UnassignedPhoneBounds bounds = new UnassignedPhoneBounds();
     /**
      * Until then, profiles and assignments are still arriving after a start: a phone that seems
      * unclaimed or unassigned keeps its persisted state. Worker thread only.
@@ -176,6 +178,9 @@ final class PhoneStateMachine {
         List<PhoneRecord> loaded = writer.load();
         for (PhoneRecord rec : loaded) {
             records.put(rec.mac, rec);
+            if (rec.sighting != null) {
+                bounds.heard(rec.mac, null, rec.sighting.sourceAddress());
+            }
             publishSnapshot(rec);
         }
         LOG.info("Loaded {} phones from {}", loaded.size(), writer.where());
@@ -187,8 +192,8 @@ final class PhoneStateMachine {
         boolean fresh = rec == null || rec.sighting == null;
         if (rec == null) {
             rec = recordOf(s.mac());
-            evictIfFull();
         }
+        bounds.heard(rec.mac, rec.sighting == null ? null : rec.sighting.sourceAddress(), s.sourceAddress());
         rec.sighting = s;
         rec.sightings++;
         if (rec.firstSeen == null) {
@@ -200,9 +205,12 @@ final class PhoneStateMachine {
         }
         if (rec.notifyPending || recentlyNotified(rec, s.time())) {
             changed(rec);
-            return;
+        } else {
+            dispatch(rec, true);
         }
-        dispatch(rec, true);
+        if (fresh && !assignments.has(rec.mac)) {
+            keepBounded(rec);
+        }
     }
 
     private boolean recentlyNotified(PhoneRecord rec, Instant now) {
@@ -239,7 +247,8 @@ final class PhoneStateMachine {
             if (rec.sighting == null) {
                 enter(rec, PhoneState.EXPECTED, "assigned; waiting for the phone to boot", null);
             } else if (rec.state != PhoneState.UNCLAIMED || was) {
-                enter(rec, PhoneState.UNCLAIMED, rec.claimReason, PhoneEvents.UNCLAIMED);
+                enter(rec, PhoneState.UNCLAIMED, rec.claimReason + bounds.note(rec.sighting.sourceAddress()),
+                        PhoneEvents.UNCLAIMED);
             }
             changed(rec);
             return;
@@ -256,7 +265,7 @@ final class PhoneStateMachine {
         if (assignment == null) {
             served.unpublish(rec.mac);
             if (rec.sighting != null) {
-                enter(rec, PhoneState.CLAIMED, "no assignment yet", null);
+                enter(rec, PhoneState.CLAIMED, "no assignment yet" + bounds.note(rec.sighting.sourceAddress()), null);
             }
             changed(rec);
             return;
@@ -381,6 +390,7 @@ final class PhoneStateMachine {
 
     private void flush() {
         heardLog.tick();
+        bounds.report(Instant.now());
         writer.flush();
     }
 
@@ -442,25 +452,25 @@ final class PhoneStateMachine {
 
     /** Forgets the phone: its record, its snapshot, its files. */
     private void drop(MacAddress mac) {
-        records.remove(mac);
+        PhoneRecord rec = records.remove(mac);
+        if (rec != null && rec.sighting != null) {
+            bounds.forgotten(mac, rec.sighting.sourceAddress());
+        }
         snapshots.remove(mac);
         served.unpublish(mac);
         writer.forget(mac);
     }
 
-    private void evictIfFull() {
-        int excess = records.size() - config.maxPhones();
-        while (excess-- > 0) {
-            Optional<PhoneRecord> oldest = records.values().stream()
-                    .filter(r -> !assignments.has(r.mac) && r.sighting != null)
-                    .min(Comparator.comparing(r -> r.sighting.time()));
-            if (oldest.isEmpty()) {
-                return;
-            }
-            PhoneRecord r = oldest.get();
+    /** After a new unassigned phone: forgets the phones with least evidence past the bounds (maybe the newcomer). */
+    private void keepBounded(PhoneRecord newcomer) {
+        Inventory.Config c = config;
+        UnassignedPhoneBounds.Limits limits = new UnassignedPhoneBounds.Limits(c.maxUnassignedPerAddress(),
+                c.maxUnassignedPerSubnet(), c.maxPhones());
+        for (PhoneRecord r : bounds.overBounds(newcomer, limits, records::get, records.values(), assignments::has)) {
             drop(r.mac);
-            LOG.warn("Inventory holds more than {} phones: forgot unassigned phone {} (last heard {})",
-                    config.maxPhones(), r.mac, r.sighting.time());
+            LOG.debug("Forgot unassigned phone {} ({} SUBSCRIBEs, {}) from {}: past the inventory's bounds", r.mac,
+                    r.sightings, r.profile.isEmpty() ? "unclaimed" : "claimed by " + r.profile,
+                    LogText.of(r.sighting.sourceAddress()));
         }
     }
 }
