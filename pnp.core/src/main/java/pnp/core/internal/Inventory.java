@@ -2,6 +2,7 @@ package pnp.core.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collections;
@@ -223,7 +224,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     @Override
     public void updated(String pid, Dictionary<String, ?> properties) {
         String source = Optional.ofNullable(properties.get("felix.fileinstall.filename"))
-                .map(f -> "file " + f + " (" + pid + ")").orElse("configuration " + pid);
+                .map(f -> "file " + filePath(f.toString()) + " (" + pid + ")").orElse("configuration " + pid);
         Assignment parsed;
         try {
             parsed = AssignmentProperties.parse(properties);
@@ -239,6 +240,16 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                     AssignmentProperties.KEYS.stream().sorted().toList());
         }
         phones.assign(pid, parsed, source);
+    }
+
+    /** FileInstall names the file as a URI: the admin knows it as a path. */
+    static String filePath(String fileInstallName) {
+        try {
+            return fileInstallName.startsWith("file:") ? Path.of(URI.create(fileInstallName)).toString()
+                    : fileInstallName;
+        } catch (IllegalArgumentException e) {
+            return fileInstallName;
+        }
     }
 
     @Override
