@@ -361,20 +361,21 @@ final class PhoneStateMachine {
         rec.downloads++;
         PhoneState next = rec.downloads >= 2 ? PhoneState.PROVISIONED : PhoneState.DOWNLOADED;
         rec.state(next, d.file() + " over " + d.protocol() + " by " + d.address(), d.time());
-        events.post(PhoneEvents.DOWNLOADED, rec);
         changed(rec);
+        events.post(PhoneEvents.DOWNLOADED, rec);
     }
 
     /**
      * One step of the state machine: the phone enters {@code next} (its time changes only when the state
-     * does), its event is posted (when {@code topic} is not null), readers see it and it is saved.
+     * does), readers see it, it is saved with the next flush, and its event is posted (when {@code topic}
+     * is not null; after the snapshot, so that a handler reading the inventory sees the new state).
      */
     private void enter(PhoneRecord rec, PhoneState next, String why, String topic) {
         rec.state(next, why, Instant.now());
+        changed(rec);
         if (topic != null) {
             events.post(topic, rec);
         }
-        changed(rec);
     }
 
     /** Readers see the record as it is now, and it is written with the next flush. */

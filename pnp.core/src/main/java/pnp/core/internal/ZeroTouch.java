@@ -96,7 +96,7 @@ public class ZeroTouch implements EventHandler {
     private void consider(MacAddress mac, String vendor) {
         Inventory.Config c = config;
         if (!c.zeroTouch() || !qualifies(c, mac, vendor)
-                || inventory.phone(mac).map(Phone::assigned).orElse(true)) {
+                || inventory.phone(mac).map(Phone::assigned).orElse(false)) {
             return;
         }
         try {
