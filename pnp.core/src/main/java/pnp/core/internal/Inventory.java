@@ -2,6 +2,7 @@ package pnp.core.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -71,8 +72,18 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         int renotifyAfterSeconds() default 60;
 
         @AttributeDefinition(name = "Most phones kept",
-                description = "Past this, the phones without assignment that were heard least recently are forgotten.")
+                description = "Past this, the phones without assignment with the least evidence (unclaimed, heard once, "
+                        + "longest ago) are forgotten.")
         int maxPhones() default 20000;
+
+        @AttributeDefinition(name = "Most unassigned phones per address",
+                description = "Heard phones without assignment from one source address; past this, those with the least "
+                        + "evidence are forgotten (protects against made-up MACs). Raise it for phones behind a NAT. 0: no bound.")
+        int maxUnassignedPerAddress() default 16;
+
+        @AttributeDefinition(name = "Most unassigned phones per subnet",
+                description = "The same per /24 (IPv4) or /64 (IPv6) subnet. 0: no bound.")
+        int maxUnassignedPerSubnet() default 256;
 
         @AttributeDefinition(name = "TFTP: only to the phone's address",
                 description = "Serve a phone's own file over TFTP only to the address its SUBSCRIBE came from.")
@@ -269,7 +280,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     @Override
     public void updated(String pid, Dictionary<String, ?> properties) {
         String source = Optional.ofNullable(properties.get("felix.fileinstall.filename"))
-                .map(f -> "file " + f + " (" + pid + ")").orElse("configuration " + pid);
+                .map(f -> "file " + filePath(f.toString()) + " (" + pid + ")").orElse("configuration " + pid);
         Assignment parsed;
         try {
             parsed = AssignmentProperties.parse(properties);
@@ -285,6 +296,16 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                     AssignmentProperties.KEYS.stream().sorted().toList());
         }
         phones.assign(pid, parsed, source);
+    }
+
+    /** FileInstall names the file as a URI: the admin knows it as a path. */
+    static String filePath(String fileInstallName) {
+        try {
+            return fileInstallName.startsWith("file:") ? Path.of(URI.create(fileInstallName)).toString()
+                    : fileInstallName;
+        } catch (IllegalArgumentException e) {
+            return fileInstallName;
+        }
     }
 
     @Override

@@ -75,6 +75,8 @@ final class PhoneStateMachine {
     /** Worker thread only. */
     private final AssignmentTable assignments = new AssignmentTable();
     private final HeardPhoneLog heardLog = new HeardPhoneLog();
+    /** Worker thread only. */
+    private final UnassignedPhoneBounds bounds = new UnassignedPhoneBounds();
     /**
      * Until then, profiles and assignments are still arriving after a start: a phone that seems
      * unclaimed or unassigned keeps its persisted state. Worker thread only.
@@ -231,6 +233,9 @@ final class PhoneStateMachine {
         List<PhoneRecord> loaded = writer.load();
         for (PhoneRecord rec : loaded) {
             records.put(rec.mac, rec);
+            if (rec.sighting != null) {
+                bounds.heard(rec.mac, null, rec.sighting.sourceAddress());
+            }
             publishSnapshot(rec);
         }
         LOG.info("Loaded {} phones from {}", loaded.size(), writer.where());
@@ -254,8 +259,8 @@ final class PhoneStateMachine {
         PhoneSighting before = fresh ? null : rec.sighting;
         if (rec == null) {
             rec = recordOf(s.mac());
-            evictIfFull();
         }
+        bounds.heard(rec.mac, rec.sighting == null ? null : rec.sighting.sourceAddress(), s.sourceAddress());
         rec.sighting = s;
         rec.sightings++;
         if (rec.firstSeen == null) {
@@ -272,9 +277,12 @@ final class PhoneStateMachine {
         }
         if (rec.notifyPending || recentlyNotified(rec, s.time())) {
             changed(rec);
-            return;
+        } else {
+            dispatch(rec, true);
         }
-        dispatch(rec, true);
+        if (fresh && !assignments.has(rec.mac)) {
+            keepBounded(rec);
+        }
     }
 
     private static boolean sameContact(PhoneSighting a, PhoneSighting b) {
@@ -315,7 +323,8 @@ final class PhoneStateMachine {
             if (rec.sighting == null) {
                 enter(rec, PhoneState.EXPECTED, "assigned; waiting for the phone to boot", null);
             } else if (rec.state != PhoneState.UNCLAIMED || was) {
-                enter(rec, PhoneState.UNCLAIMED, rec.claimReason, PhoneEvents.UNCLAIMED);
+                enter(rec, PhoneState.UNCLAIMED, rec.claimReason + bounds.note(rec.sighting.sourceAddress()),
+                        PhoneEvents.UNCLAIMED);
             }
             changed(rec);
             return;
@@ -332,7 +341,7 @@ final class PhoneStateMachine {
         if (assignment == null) {
             served.unpublish(rec.mac);
             if (rec.sighting != null) {
-                enter(rec, PhoneState.CLAIMED, "no assignment yet", null);
+                enter(rec, PhoneState.CLAIMED, "no assignment yet" + bounds.note(rec.sighting.sourceAddress()), null);
             }
             changed(rec);
             return;
@@ -462,8 +471,8 @@ final class PhoneStateMachine {
         }
         PhoneState next = rec.downloads >= 2 ? PhoneState.PROVISIONED : PhoneState.DOWNLOADED;
         rec.state(next, d.file() + " over " + d.protocol() + " by " + d.address(), d.time());
-        events.post(PhoneEvents.DOWNLOADED, rec);
         changed(rec);
+        events.post(PhoneEvents.DOWNLOADED, rec);
     }
 
     // ---- worker thread: resyncs ----
@@ -651,14 +660,15 @@ final class PhoneStateMachine {
 
     /**
      * One step of the state machine: the phone enters {@code next} (its time changes only when the state
-     * does), its event is posted (when {@code topic} is not null), readers see it and it is saved.
+     * does), readers see it, it is saved with the next flush, and its event is posted (when {@code topic}
+     * is not null; after the snapshot, so that a handler reading the inventory sees the new state).
      */
     private void enter(PhoneRecord rec, PhoneState next, String why, String topic) {
         rec.state(next, why, Instant.now());
+        changed(rec);
         if (topic != null) {
             events.post(topic, rec);
         }
-        changed(rec);
     }
 
     /** Readers see the record as it is now, and it is written with the next flush. */
@@ -674,6 +684,7 @@ final class PhoneStateMachine {
 
     private void flush() {
         heardLog.tick();
+        bounds.report(Instant.now());
         writer.flush();
     }
 
@@ -735,25 +746,25 @@ final class PhoneStateMachine {
 
     /** Forgets the phone: its record, its snapshot, its files. */
     private void drop(MacAddress mac) {
-        records.remove(mac);
+        PhoneRecord rec = records.remove(mac);
+        if (rec != null && rec.sighting != null) {
+            bounds.forgotten(mac, rec.sighting.sourceAddress());
+        }
         snapshots.remove(mac);
         served.unpublish(mac);
         writer.forget(mac);
     }
 
-    private void evictIfFull() {
-        int excess = records.size() - config.maxPhones();
-        while (excess-- > 0) {
-            Optional<PhoneRecord> oldest = records.values().stream()
-                    .filter(r -> !assignments.has(r.mac) && r.sighting != null)
-                    .min(Comparator.comparing(r -> r.sighting.time()));
-            if (oldest.isEmpty()) {
-                return;
-            }
-            PhoneRecord r = oldest.get();
+    /** After a new unassigned phone: forgets the phones with least evidence past the bounds (maybe the newcomer). */
+    private void keepBounded(PhoneRecord newcomer) {
+        Inventory.Config c = config;
+        UnassignedPhoneBounds.Limits limits = new UnassignedPhoneBounds.Limits(c.maxUnassignedPerAddress(),
+                c.maxUnassignedPerSubnet(), c.maxPhones());
+        for (PhoneRecord r : bounds.overBounds(newcomer, limits, records::get, records.values(), assignments::has)) {
             drop(r.mac);
-            LOG.warn("Inventory holds more than {} phones: forgot unassigned phone {} (last heard {})",
-                    config.maxPhones(), r.mac, r.sighting.time());
+            LOG.debug("Forgot unassigned phone {} ({} SUBSCRIBEs, {}) from {}: past the inventory's bounds", r.mac,
+                    r.sightings, r.profile.isEmpty() ? "unclaimed" : "claimed by " + r.profile,
+                    LogText.of(r.sighting.sourceAddress()));
         }
     }
 }

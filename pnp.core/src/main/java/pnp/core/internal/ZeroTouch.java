@@ -44,7 +44,8 @@ import pnp.api.PhoneState;
  * changes. Threading: all Config Admin work on its own thread, in the order the phones were claimed;
  * never on the inventory's worker.
  */
-@Component(configurationPid = "pnp.core", property = EventConstants.EVENT_TOPIC + "=" + PhoneEvents.CLAIMED)
+@Component(configurationPid = "pnp.core", property = EventConstants.EVENT_TOPIC + "=" + PhoneEvents.CLAIMED,
+        immediate = true)
 public class ZeroTouch implements EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZeroTouch.class);
@@ -95,7 +96,7 @@ public class ZeroTouch implements EventHandler {
     private void consider(MacAddress mac, String vendor) {
         Inventory.Config c = config;
         if (!c.zeroTouch() || !qualifies(c, mac, vendor)
-                || inventory.phone(mac).map(Phone::assigned).orElse(true)) {
+                || inventory.phone(mac).map(Phone::assigned).orElse(false)) {
             return;
         }
         try {

@@ -219,6 +219,20 @@ class InventoryTest {
         assertInstanceOf(ProvisioningFiles.NotFound.class, inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp"));
     }
 
+    @Test
+    void aDeployFileWithAnotherPhonesExtensionIsNotAppliedUntilTheOtherGoes() throws Exception {
+        Hashtable<String, Object> p = new Hashtable<>(Map.of("mac", OTHER.value(), "extension", "201", "password", "x",
+                "felix.fileinstall.filename", "file:/srv/pnp/deploy/pnp.phone-bob.cfg"));
+        inventory.updated("pnp.phone~bob", p);
+        inventory.sighted(new PhoneSighting(OTHER, "ATCOM", "A41", "2.6", "", "10.200.0.22", 5060, "10.200.0.22",
+                5060, "vs", "10.200.0.1", true, Instant.now()));
+        await(() -> inventory.phone(OTHER).map(ph -> ph.state() == PhoneState.CLAIMED).orElse(false), "heard");
+        assertTrue(!inventory.phone(OTHER).orElseThrow().assigned(), "201 belongs to " + MAC);
+        inventory.deleted("pnp.phone~a");
+        await(() -> inventory.phone(OTHER).map(ph -> ph.assigned() && ph.extension().equals("201")).orElse(false),
+                "the file takes effect once 201 is free");
+    }
+
     private PhoneState state() {
         return inventory.phone(MAC).map(p -> p.state()).orElse(null);
     }
