@@ -17,7 +17,8 @@ import org.osgi.framework.BundleContext;
  * configuration files. Because {@code BundleContext.getProperty} falls back to system properties,
  * setting these as system properties is how Config Admin and FileInstall learn the absolute paths.
  * Then Config Admin's store is repaired from a crash in the middle of a write
- * ({@link ConfigStoreRepair}), before Config Admin reads it.
+ * ({@link ConfigStoreRepair}), and configurations whose {@code deploy/} file was removed while the
+ * server was stopped are deleted from it ({@link StaleDeployConfigs}), before Config Admin reads it.
  */
 public final class HomeDirectory implements BundleActivator {
 
@@ -46,6 +47,14 @@ public final class HomeDirectory implements BundleActivator {
         } catch (IOException e) {
             System.err.println("pnp.launch: cannot check the Config Admin store " + store
                     + " for writes a crash interrupted: " + e);
+        }
+        try {
+            for (String done : StaleDeployConfigs.remove(store)) {
+                System.out.println("pnp.launch: " + done);
+            }
+        } catch (IOException e) {
+            System.err.println("pnp.launch: cannot check the Config Admin store " + store
+                    + " for configurations whose deploy/ file was removed while stopped: " + e);
         }
     }
 
