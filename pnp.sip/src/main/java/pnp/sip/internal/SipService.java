@@ -137,6 +137,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipService.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
+    private static final String LOOPBACK = "127.0.0.1";
     private static final List<String> ALLOW = List.of(Request.SUBSCRIBE, Request.NOTIFY, Request.OPTIONS);
     /** Headers without which a message cannot be answered or framed: the stack drops a message when one is broken. */
     private static final Set<Class<?>> ESSENTIAL_HEADERS = Set.of(From.class, To.class, CSeq.class, Via.class,
@@ -414,6 +415,9 @@ public class SipService implements PhoneNotifier, ServerStatus {
         final SourceLimiter limiter;
         volatile SipProvider provider;
         volatile String stackProblem = "not started";
+        /** Also on 127.0.0.1 when the address is chosen by default (see {@link #startLoopback}); else null. */
+        private volatile SipProvider loopbackProvider;
+        private volatile String loopbackProblem = "";
         private SipStack stack;
         private MessageFactory messages;
         private HeaderFactory headers;
@@ -465,20 +469,24 @@ public class SipService implements PhoneNotifier, ServerStatus {
                     Thread.currentThread().interrupt();
                 }
             }
-            SipProvider p = provider;
+            SipProvider main = provider;
             provider = null;
+            SipProvider local = loopbackProvider;
+            loopbackProvider = null;
             if (stack != null) {
-                try {
-                    if (p != null) {
-                        p.removeSipListener(this);
-                        for (ListeningPoint lp : p.getListeningPoints()) {
-                            p.removeListeningPoint(lp);
-                            stack.deleteListeningPoint(lp);
+                for (SipProvider p : Arrays.asList(main, local)) {
+                    try {
+                        if (p != null) {
+                            p.removeSipListener(this);
+                            for (ListeningPoint lp : p.getListeningPoints()) {
+                                p.removeListeningPoint(lp);
+                                stack.deleteListeningPoint(lp);
+                            }
+                            stack.deleteSipProvider(p);
                         }
-                        stack.deleteSipProvider(p);
+                    } catch (Exception e) {
+                        LOG.debug("Stopping the SIP stack: {}", e.toString());
                     }
-                } catch (Exception e) {
-                    LOG.debug("Stopping the SIP stack: {}", e.toString());
                 }
                 stack.stop();
             }
@@ -511,6 +519,7 @@ public class SipService implements PhoneNotifier, ServerStatus {
                 provider = p;
                 stackProblem = "";
                 LOG.info("SIP listening on {}:{}/udp", address, config.port());
+                startLoopback();
             } catch (Exception e) {
                 stackProblem = e.getMessage() == null ? e.toString() : e.getMessage();
                 LOG.error("SIP cannot listen on {}:{}/udp: {}. Set another address or port in the pnp.sip configuration "
@@ -519,6 +528,30 @@ public class SipService implements PhoneNotifier, ServerStatus {
                 if (stack != null) {
                     stack.stop();
                 }
+            }
+        }
+
+        /**
+         * A user on this host tries {@code 127.0.0.1:5060} first (the simulator, sipp), but the default
+         * address is a LAN interface's. So when the address is chosen by default and is not loopback, the
+         * stack listens on 127.0.0.1 too; answers still go out of the main socket. Not when an address is
+         * configured: then exactly that one. Failing here (e.g. a local PBX has 127.0.0.1:5060) only loses
+         * the convenience, so it is logged at INFO.
+         */
+        private void startLoopback() {
+            try {
+                if (!config.address().isBlank() || InetAddress.getByName(address).isLoopbackAddress()) {
+                    return;
+                }
+                ListeningPoint lp = stack.createListeningPoint(LOOPBACK, config.port(), ListeningPoint.UDP);
+                SipProvider p = stack.createSipProvider(lp);
+                p.addSipListener(this);
+                loopbackProvider = p;
+                LOG.info("SIP listening on {}:{}/udp too, for clients on this host", LOOPBACK, config.port());
+            } catch (Exception e) {
+                loopbackProblem = e.getMessage() == null ? e.toString() : e.getMessage();
+                LOG.info("SIP not listening on {}:{}/udp for clients on this host: {}", LOOPBACK, config.port(),
+                        loopbackProblem);
             }
         }
 
@@ -691,6 +724,9 @@ public class SipService implements PhoneNotifier, ServerStatus {
         List<Endpoint> endpoints() {
             List<Endpoint> list = new ArrayList<>();
             list.add(new Endpoint("sip/udp", address, config.port(), provider != null, stackProblem));
+            if (loopbackProvider != null || !loopbackProblem.isEmpty()) {
+                list.add(new Endpoint("sip/udp", LOOPBACK, config.port(), loopbackProvider != null, loopbackProblem));
+            }
             if (config.multicast()) {
                 if (!groupProblem.isEmpty()) {
                     list.add(new Endpoint("sip/multicast", config.group(), config.port(), false, groupProblem));
@@ -804,7 +840,8 @@ public class SipService implements PhoneNotifier, ServerStatus {
             // Answered statelessly, as on the group socket: a retransmission is recognised by its Call-ID,
             // CSeq and source (recentRequests) and answered again. A server transaction per phone would
             // cost a Timer J of 32 s each in a boot storm and drop retransmissions that overtake the answer.
-            handle(this, request, source, port, "", address, false);
+            boolean local = loopbackProvider != null && event.getSource() == loopbackProvider;
+            handle(this, request, source, port, "", local ? LOOPBACK : address, false);
         }
 
         @Override
