@@ -87,5 +87,9 @@ class QuickStartTest {
         assertTrue(out.contains("state PROVISIONED"), context);
         assertTrue(out.matches("(?s).*json .*\"mac\":\"00:0b:82:00:00:01\".*\"state\":\"PROVISIONED\".*"),
                 "the Phones page's data says so too:\n" + context);
+        String log = Namespace.serverLog(dir);
+        assertTrue(log.matches("(?s).* INFO  Inventory - Phone 000b82000001 downloaded \\S+ over http from "
+                + "127\\.0\\.0\\.1: DOWNLOADED\n.* INFO  Inventory - Phone 000b82000001 downloaded \\S+ over http "
+                + "from 127\\.0\\.0\\.1: PROVISIONED\n.*"), "one line per download:\n" + context);
     }
 }

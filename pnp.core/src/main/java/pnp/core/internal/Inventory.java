@@ -190,6 +190,11 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     private long heardWindowStart = System.nanoTime() - HEARD_WINDOW_NANOS - 1;
     private int heardInWindow;
     private int heardUnlogged;
+    private static final int DOWNLOAD_LINES_PER_WINDOW = 10;
+    private static final long DOWNLOAD_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private long downloadWindowStart = System.nanoTime() - DOWNLOAD_WINDOW_NANOS - 1;
+    private int downloadsInWindow;
+    private int downloadsUnlogged;
 
     @Activate
     void activate(BundleContext context, Config config) throws IOException {
@@ -671,6 +676,34 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         rec.state(next, d.file() + " over " + d.protocol() + " by " + d.address(), d.time());
         post(PhoneEvents.DOWNLOADED, rec);
         markDirty(rec);
+        logDownload(rec, d);
+    }
+
+    /**
+     * One line per download up to {@link #DOWNLOAD_LINES_PER_WINDOW} a second; in a boot storm the rest
+     * of each second is summed up in one line (by {@link #flush}), so the log stays readable.
+     */
+    private void logDownload(PhoneRecord rec, Phone.Download d) {
+        long now = System.nanoTime();
+        if (now - downloadWindowStart > DOWNLOAD_WINDOW_NANOS) {
+            reportUnloggedDownloads();
+            downloadWindowStart = now;
+            downloadsInWindow = 0;
+        }
+        if (downloadsInWindow++ < DOWNLOAD_LINES_PER_WINDOW) {
+            LOG.info("Phone {} downloaded {} over {} from {}: {}", rec.mac, d.file(), d.protocol(), d.address(),
+                    rec.state);
+        } else {
+            downloadsUnlogged++;
+        }
+    }
+
+    private void reportUnloggedDownloads() {
+        if (downloadsUnlogged > 0) {
+            LOG.info("{} more downloads in the last second, not logged one by one (the console lists the phones)",
+                    downloadsUnlogged);
+            downloadsUnlogged = 0;
+        }
     }
 
     private void putAssignment(String pid, Assignment a, String source) {
@@ -949,6 +982,9 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     private void flush() {
         if (heardUnlogged > 0 && System.nanoTime() - heardWindowStart > HEARD_WINDOW_NANOS) {
             reportUnloggedHeard();
+        }
+        if (downloadsUnlogged > 0 && System.nanoTime() - downloadWindowStart > DOWNLOAD_WINDOW_NANOS) {
+            reportUnloggedDownloads();
         }
         if (dirty.isEmpty()) {
             return;
