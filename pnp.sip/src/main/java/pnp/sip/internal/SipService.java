@@ -415,8 +415,13 @@ public class SipService implements PhoneNotifier, ServerStatus {
         final SourceLimiter limiter;
         volatile SipProvider provider;
         volatile String stackProblem = "not started";
-        /** Also on 127.0.0.1 when the address is chosen by default (see {@link #startLoopback}); else null. */
+        /**
+         * Also on 127.0.0.1 when the address is chosen by default (see {@link #startLoopback}); else null. A
+         * stack of its own: a second listening point on the same port in the main stack would let that stack
+         * send answers to LAN phones from 127.0.0.1.
+         */
         private volatile SipProvider loopbackProvider;
+        private SipStack loopbackStack;
         private volatile String loopbackProblem = "";
         private SipStack stack;
         private MessageFactory messages;
@@ -469,32 +474,36 @@ public class SipService implements PhoneNotifier, ServerStatus {
                     Thread.currentThread().interrupt();
                 }
             }
-            SipProvider main = provider;
+            SipProvider p = provider;
             provider = null;
+            close(stack, p);
             SipProvider local = loopbackProvider;
             loopbackProvider = null;
-            if (stack != null) {
-                for (SipProvider p : Arrays.asList(main, local)) {
-                    try {
-                        if (p != null) {
-                            p.removeSipListener(this);
-                            for (ListeningPoint lp : p.getListeningPoints()) {
-                                p.removeListeningPoint(lp);
-                                stack.deleteListeningPoint(lp);
-                            }
-                            stack.deleteSipProvider(p);
-                        }
-                    } catch (Exception e) {
-                        LOG.debug("Stopping the SIP stack: {}", e.toString());
-                    }
-                }
-                stack.stop();
-            }
+            close(loopbackStack, local);
         }
 
-        private void startStack() {
+        private void close(SipStack s, SipProvider p) {
+            if (s == null) {
+                return;
+            }
+            try {
+                if (p != null) {
+                    p.removeSipListener(this);
+                    for (ListeningPoint lp : p.getListeningPoints()) {
+                        p.removeListeningPoint(lp);
+                        s.deleteListeningPoint(lp);
+                    }
+                    s.deleteSipProvider(p);
+                }
+            } catch (Exception e) {
+                LOG.debug("Stopping the SIP stack: {}", e.toString());
+            }
+            s.stop();
+        }
+
+        private Properties stackProperties(String name) {
             Properties props = new Properties();
-            props.setProperty("javax.sip.STACK_NAME", "pnp-sip-" + STACKS.incrementAndGet());
+            props.setProperty("javax.sip.STACK_NAME", name);
             props.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
             props.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
             props.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
@@ -505,6 +514,11 @@ public class SipService implements PhoneNotifier, ServerStatus {
             // it (the kernel caps this at net.core.rmem_max; see README).
             props.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(RECEIVE_BUFFER_BYTES));
             props.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "false");
+            return props;
+        }
+
+        private void startStack() {
+            Properties props = stackProperties("pnp-sip-" + STACKS.incrementAndGet());
             try {
                 SipFactory factory = SipFactory.getInstance();
                 factory.setPathName("gov.nist");
@@ -533,23 +547,31 @@ public class SipService implements PhoneNotifier, ServerStatus {
 
         /**
          * A user on this host tries {@code 127.0.0.1:5060} first (the simulator, sipp), but the default
-         * address is a LAN interface's. So when the address is chosen by default and is not loopback, the
-         * stack listens on 127.0.0.1 too; answers still go out of the main socket. Not when an address is
-         * configured: then exactly that one. Failing here (e.g. a local PBX has 127.0.0.1:5060) only loses
-         * the convenience, so it is logged at INFO.
+         * address is a LAN interface's. So when the address is chosen by default and is not loopback, a
+         * second stack listens on 127.0.0.1 too; not when an address is configured (then exactly that one).
+         * Answers and NOTIFYs still go out of the main stack's socket, so a client here sees them come from
+         * the main address. Failing here (e.g. a local PBX has 127.0.0.1:5060) only loses the convenience,
+         * so it is logged at INFO.
          */
         private void startLoopback() {
             try {
                 if (!config.address().isBlank() || InetAddress.getByName(address).isLoopbackAddress()) {
                     return;
                 }
-                ListeningPoint lp = stack.createListeningPoint(LOOPBACK, config.port(), ListeningPoint.UDP);
-                SipProvider p = stack.createSipProvider(lp);
+                loopbackStack = SipFactory.getInstance().createSipStack(
+                        stackProperties("pnp-sip-" + STACKS.incrementAndGet() + "-loopback"));
+                ListeningPoint lp = loopbackStack.createListeningPoint(LOOPBACK, config.port(), ListeningPoint.UDP);
+                SipProvider p = loopbackStack.createSipProvider(lp);
                 p.addSipListener(this);
+                loopbackStack.start();
                 loopbackProvider = p;
                 LOG.info("SIP listening on {}:{}/udp too, for clients on this host", LOOPBACK, config.port());
             } catch (Exception e) {
                 loopbackProblem = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (loopbackStack != null) {
+                    loopbackStack.stop();
+                    loopbackStack = null;
+                }
                 LOG.info("SIP not listening on {}:{}/udp for clients on this host: {}", LOOPBACK, config.port(),
                         loopbackProblem);
             }
