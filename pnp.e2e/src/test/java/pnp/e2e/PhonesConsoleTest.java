@@ -29,11 +29,15 @@ class PhonesConsoleTest {
     /** The console password, from the log of the first start. */
     static final String PASSWORD = "pw=$(grep -o \"password '[^']*'\" home/server.log | head -1 | cut -d\"'\" -f2)\n";
 
-    /** Starts the server (no trap: the caller decides how it ends) and waits, bounded, for the console. */
+    /**
+     * Starts the server (no trap: the caller decides how it ends) and waits, bounded, for the ready line
+     * (which carries the first start's password) and the console.
+     */
     static String start() {
         return "(cd home && exec java -jar " + JAR + " </dev/null >>server.log 2>&1) &\n"
                 + "server=$!\n"
-                + "for i in $(seq 1 300); do grep -q 'Listening for PnP SUBSCRIBEs' home/server.log && "
+                + "for i in $(seq 1 300); do grep -q 'PnP server ready' home/server.log && "
+                + "grep -q 'Listening for PnP SUBSCRIBEs' home/server.log && "
                 + "curl -s -o /dev/null http://127.0.0.1:8080/system/console/ && break; sleep 0.1; done\n";
     }
 

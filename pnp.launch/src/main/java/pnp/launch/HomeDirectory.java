@@ -1,8 +1,11 @@
 package pnp.launch;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 import org.osgi.framework.BundleActivator;
@@ -17,12 +20,14 @@ import org.osgi.framework.BundleContext;
  * configuration files. Because {@code BundleContext.getProperty} falls back to system properties,
  * setting these as system properties is how Config Admin and FileInstall learn the absolute paths.
  * Then Config Admin's store is repaired from a crash in the middle of a write
- * ({@link ConfigStoreRepair}), before Config Admin reads it.
+ * ({@link ConfigStoreRepair}), and configurations whose {@code deploy/} file was removed while the
+ * server was stopped are deleted from it ({@link StaleDeployConfigs}), before Config Admin reads it.
  */
 public final class HomeDirectory implements BundleActivator {
 
     public static final String HOME = "pnp.home";
     static final String CONFIG_DIR = "felix.cm.dir";
+    static final String LOGGING = "org.ops4j.pax.logging.property.file";
 
     /** Tells bnd's launcher to run this right after the framework is initialised, before bundles start. */
     public static final String IMMEDIATE = "AFTER_FRAMEWORK_INIT";
@@ -38,6 +43,7 @@ public final class HomeDirectory implements BundleActivator {
             }
         }
         System.setProperty(HOME, home.toString());
+        defaultLogging(context);
         Path store = Path.of(context.getProperty(CONFIG_DIR));
         try {
             for (String done : ConfigStoreRepair.repair(store)) {
@@ -46,6 +52,35 @@ public final class HomeDirectory implements BundleActivator {
         } catch (IOException e) {
             System.err.println("pnp.launch: cannot check the Config Admin store " + store
                     + " for writes a crash interrupted: " + e);
+        }
+        try {
+            for (String done : StaleDeployConfigs.remove(store)) {
+                System.out.println("pnp.launch: " + done);
+            }
+        } catch (IOException e) {
+            System.err.println("pnp.launch: cannot check the Config Admin store " + store
+                    + " for configurations whose deploy/ file was removed while stopped: " + e);
+        }
+    }
+
+    /**
+     * Hands pax-logging our default configuration ({@code logging.properties} beside this class), unless
+     * one is named already. pax-logging reads a file path, so it is copied into the system bundle's data
+     * area in the framework cache, which is rewritten at every start.
+     */
+    private static void defaultLogging(BundleContext context) {
+        if (context.getProperty(LOGGING) != null) {
+            return;
+        }
+        File file = context.getDataFile("pnp-logging.properties");
+        try (InputStream in = HomeDirectory.class.getResourceAsStream("logging.properties")) {
+            if (file == null || in == null) {
+                return;
+            }
+            Files.copy(in, file.toPath(), StandardCopyOption.REPLACE_EXISTING);
+            System.setProperty(LOGGING, file.getAbsolutePath());
+        } catch (IOException e) {
+            System.err.println("pnp.launch: cannot write the default logging configuration " + file + ": " + e);
         }
     }
 

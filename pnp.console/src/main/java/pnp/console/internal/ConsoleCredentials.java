@@ -8,6 +8,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -19,18 +21,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure the web console never runs with a password anybody knows. On the first start (no
- * password configured for the console), it generates a strong password, prints it once in the log,
- * and stores only its salted hash in the console's configuration. A password configured the
+ * password configured for the console), it generates a strong password, hands it to the
+ * {@link ReadyLine} to print once, and stores only its hash in the console's configuration. A password configured the
  * console's usual way (PID {@value #CONSOLE_PID}, e.g. from a {@code .cfg} in {@code deploy/}) is
  * left alone. Until this has run, the distribution's framework properties lock the console with a
  * hash whose password nobody knows, so {@code admin/admin} never works.
  */
-@Component(immediate = true)
+@Component(immediate = true, service = ConsoleCredentials.class)
 public class ConsoleCredentials {
 
     static final String CONSOLE_PID = "org.apache.felix.webconsole.internal.servlet.OsgiManager";
     static final String USER = "admin";
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleCredentials.class);
+
+    /** What to tell the admin once (the {@link ReadyLine} does), until taken; null when nothing was generated. */
+    private final AtomicReference<String> generated = new AtomicReference<>();
 
     @Activate
     public ConsoleCredentials(@Reference ConfigurationAdmin configAdmin) throws IOException {
@@ -49,8 +54,14 @@ public class ConsoleCredentials {
         String password = generatePassword(new SecureRandom());
         updated.put("password", hash(password));
         config.update(updated);
-        LOG.warn("Web console: generated credentials user '{}' password '{}' (shown only now; only a hash is stored; "
-                + "set your own in the console's configuration or in deploy/{}.cfg)", user, password, CONSOLE_PID);
+        generated.set("generated credentials user '" + user + "' password '" + password + "' (shown only now; only a "
+                + "hash is stored; set your own in the console's configuration or in deploy/" + CONSOLE_PID + ".cfg)");
+        LOG.info("Web console: generated a password for user '{}'; the ready line shows it once", user);
+    }
+
+    /** The generated credentials as a sentence for the log, once; empty when none were generated or already taken. */
+    Optional<String> takeGenerated() {
+        return Optional.ofNullable(generated.getAndSet(null));
     }
 
     /** 20 random characters from a 64-letter alphabet: 120 bits. */

@@ -74,7 +74,7 @@ final class PhoneStateMachine {
     private final Map<MacAddress, Phone> snapshots = new ConcurrentHashMap<>();
     /** Worker thread only. */
     private final AssignmentTable assignments = new AssignmentTable();
-    private final HeardPhoneLog heardLog = new HeardPhoneLog();
+    private final PhoneActivityLog activityLog = new PhoneActivityLog();
     /** Worker thread only. */
     private final UnassignedPhoneBounds bounds = new UnassignedPhoneBounds();
     /**
@@ -155,7 +155,13 @@ final class PhoneStateMachine {
 
     /** @param digest a digest of the bytes served */
     void downloaded(MacAddress mac, Phone.Download d, String digest) {
-        worker.execute(() -> onDownload(mac, d, digest));
+        worker.execute(() -> {
+            onDownload(mac, d, digest);
+            PhoneRecord rec = records.get(mac);
+            if (rec != null) {
+                activityLog.downloaded(mac, d, rec.state);
+            }
+        });
     }
 
     void assign(String pid, Assignment a, String source) {
@@ -267,7 +273,7 @@ final class PhoneStateMachine {
             rec.firstSeen = s.time();
         }
         if (fresh) {
-            heardLog.heard(s);
+            activityLog.heard(s);
             events.post(PhoneEvents.DISCOVERED, rec);
         }
         if (rec.notifyPending && before != null && !sameContact(before, s)) {
@@ -683,7 +689,7 @@ final class PhoneStateMachine {
     }
 
     private void flush() {
-        heardLog.tick();
+        activityLog.tick();
         bounds.report(Instant.now());
         writer.flush();
     }

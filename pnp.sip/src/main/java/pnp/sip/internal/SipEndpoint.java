@@ -55,6 +55,7 @@ final class SipEndpoint implements SipListener {
     static final int RECEIVE_BUFFER_BYTES = 4 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(SipEndpoint.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
+    private static final String LOOPBACK = "127.0.0.1";
 
     private final SipComponent.Config config;
     private final SubscribeAnswerer answerer;
@@ -71,6 +72,14 @@ final class SipEndpoint implements SipListener {
     private String address = "";
     private SipStack stack;
     private volatile GroupSocket group;
+    /**
+     * Also on 127.0.0.1 when the address is chosen by default (see {@link #startLoopback}); else null. A
+     * stack of its own: a second listening point on the same port in the main stack would let that stack
+     * send answers to LAN phones from 127.0.0.1.
+     */
+    private volatile SipProvider loopbackProvider;
+    private SipStack loopbackStack;
+    private volatile String loopbackProblem = "";
 
     SipEndpoint(SipComponent.Config config, SubscribeAnswerer answerer, Consumer<PhoneSighting> sightings,
             Consumer<Response> notifyAnswers) {
@@ -108,21 +117,29 @@ final class SipEndpoint implements SipListener {
         SipProvider p = provider;
         provider = null;
         problem = "stopped";
-        if (stack != null) {
-            try {
-                if (p != null) {
-                    p.removeSipListener(this);
-                    for (ListeningPoint lp : p.getListeningPoints()) {
-                        p.removeListeningPoint(lp);
-                        stack.deleteListeningPoint(lp);
-                    }
-                    stack.deleteSipProvider(p);
-                }
-            } catch (Exception e) {
-                LOG.debug("Stopping the SIP stack: {}", e.toString());
-            }
-            stack.stop();
+        close(stack, p);
+        SipProvider local = loopbackProvider;
+        loopbackProvider = null;
+        close(loopbackStack, local);
+    }
+
+    private void close(SipStack s, SipProvider p) {
+        if (s == null) {
+            return;
         }
+        try {
+            if (p != null) {
+                p.removeSipListener(this);
+                for (ListeningPoint lp : p.getListeningPoints()) {
+                    p.removeListeningPoint(lp);
+                    s.deleteListeningPoint(lp);
+                }
+                s.deleteSipProvider(p);
+            }
+        } catch (Exception e) {
+            LOG.debug("Stopping the SIP stack: {}", e.toString());
+        }
+        s.stop();
     }
 
     String address() {
@@ -154,15 +171,18 @@ final class SipEndpoint implements SipListener {
     List<Endpoint> endpoints() {
         List<Endpoint> list = new ArrayList<>();
         list.add(new Endpoint("sip/udp", address, config.port(), provider != null, problem));
+        if (loopbackProvider != null || !loopbackProblem.isEmpty()) {
+            list.add(new Endpoint("sip/udp", LOOPBACK, config.port(), loopbackProvider != null, loopbackProblem));
+        }
         if (group != null) {
             list.addAll(group.endpoints());
         }
         return list;
     }
 
-    private void startStack() {
+    private Properties stackProperties(String name) {
         Properties props = new Properties();
-        props.setProperty("javax.sip.STACK_NAME", "pnp-sip-" + STACKS.incrementAndGet());
+        props.setProperty("javax.sip.STACK_NAME", name);
         props.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         props.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         props.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
@@ -178,6 +198,11 @@ final class SipEndpoint implements SipListener {
         // UDP only: without these the stack looks for TLS key stores and warns five times at every start.
         props.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", "pnp.jainsip.UdpOnlySecurityManagerProvider");
         props.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
+        return props;
+    }
+
+    private void startStack() {
+        Properties props = stackProperties("pnp-sip-" + STACKS.incrementAndGet());
         try {
             SipFactory factory = SipFactory.getInstance();
             stack = factory.createSipStack(props);
@@ -190,6 +215,7 @@ final class SipEndpoint implements SipListener {
             provider = p;
             problem = "";
             LOG.info("SIP listening on {}:{}/udp", address, config.port());
+            startLoopback();
         } catch (Exception e) {
             problem = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.error("SIP cannot listen on {}:{}/udp: {}. Set another address or port in the pnp.sip configuration "
@@ -197,6 +223,38 @@ final class SipEndpoint implements SipListener {
             if (stack != null) {
                 stack.stop();
             }
+        }
+    }
+
+    /**
+     * A user on this host tries {@code 127.0.0.1:5060} first (the simulator, sipp), but the default address
+     * is a LAN interface's. So when the address is chosen by default and is not loopback, a second stack
+     * listens on 127.0.0.1 too; not when an address is configured (then exactly that one). Answers and
+     * NOTIFYs still go out of the main stack's socket. Failing here (e.g. a local PBX has 127.0.0.1:5060)
+     * only loses the convenience, so it is logged at INFO.
+     */
+    private void startLoopback() {
+        try {
+            if (!config.address().isBlank() || InetAddress.getByName(address).isLoopbackAddress()) {
+                return;
+            }
+            Properties props = stackProperties("pnp-sip-" + STACKS.incrementAndGet() + "-loopback");
+            loopbackStack = SipFactory.getInstance().createSipStack(props);
+            ((SIPTransactionStack) loopbackStack).setMessageParserFactory(reader);
+            ListeningPoint lp = loopbackStack.createListeningPoint(LOOPBACK, config.port(), ListeningPoint.UDP);
+            SipProvider p = loopbackStack.createSipProvider(lp);
+            p.addSipListener(this);
+            loopbackStack.start();
+            loopbackProvider = p;
+            LOG.info("SIP listening on {}:{}/udp too, for clients on this host", LOOPBACK, config.port());
+        } catch (Exception e) {
+            loopbackProblem = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (loopbackStack != null) {
+                loopbackStack.stop();
+                loopbackStack = null;
+            }
+            LOG.info("SIP not listening on {}:{}/udp for clients on this host: {}", LOOPBACK, config.port(),
+                    LogText.of(loopbackProblem));
         }
     }
 
@@ -300,7 +358,8 @@ final class SipEndpoint implements SipListener {
         // Answered statelessly, as on the group socket: a retransmission is recognised by its Call-ID, CSeq
         // and source (RecentRequests) and answered again. A server transaction per phone would cost a Timer J
         // of 32 s each in a boot storm and drop retransmissions that overtake the answer.
-        handle(request, source, port, "", address, false);
+        boolean local = loopbackProvider != null && event.getSource() == loopbackProvider;
+        handle(request, source, port, "", local ? LOOPBACK : address, false);
     }
 
     @Override
