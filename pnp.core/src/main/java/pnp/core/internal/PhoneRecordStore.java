@@ -299,6 +299,26 @@ final class PhoneRecordStore {
             put(p, "s.multicast", Boolean.toString(s.multicast()));
             put(p, "s.time", s.time());
         }
+        put(p, "bootstrap", rec.bootstrap.name());
+        put(p, "bootstrapFirstDownload", rec.bootstrapFirstDownload);
+        put(p, "bootstrapDownloads", Integer.toString(rec.bootstrapDownloads));
+        put(p, "bootstrapFrom", rec.bootstrapFrom);
+        PhoneSighting r = rec.reask;
+        if (r != null) {
+            put(p, "r.vendor", r.vendor());
+            put(p, "r.model", r.model());
+            put(p, "r.firmware", r.firmware());
+            put(p, "r.userAgent", r.userAgent());
+            put(p, "r.contactHost", r.contactHost());
+            put(p, "r.contactPort", Integer.toString(r.contactPort()));
+            put(p, "r.sourceAddress", r.sourceAddress());
+            put(p, "r.sourcePort", Integer.toString(r.sourcePort()));
+            put(p, "r.interface", r.interfaceName());
+            put(p, "r.localAddress", r.localAddress());
+            put(p, "r.multicast", Boolean.toString(r.multicast()));
+            put(p, "r.time", r.time());
+            put(p, "r.why", rec.reaskWhy);
+        }
         Phone.Download d = rec.lastDownload;
         if (d != null) {
             put(p, "d.file", d.file());
@@ -332,14 +352,19 @@ final class PhoneRecordStore {
             rec.inputsDigest = p.getProperty("inputsDigest", "");
             rec.downloads = Long.parseLong(p.getProperty("downloads", "0"));
             rec.notifiedAt = instant(p.getProperty("notifiedAt"));
-            if (p.getProperty("s.contactHost") != null) {
-                rec.sighting = new PhoneSighting(mac, p.getProperty("s.vendor"), p.getProperty("s.model"),
-                        p.getProperty("s.firmware"), p.getProperty("s.userAgent"), p.getProperty("s.contactHost"),
-                        Integer.parseInt(p.getProperty("s.contactPort", "5060")), p.getProperty("s.sourceAddress", ""),
-                        Integer.parseInt(p.getProperty("s.sourcePort", "5060")), p.getProperty("s.interface"),
-                        p.getProperty("s.localAddress"), Boolean.parseBoolean(p.getProperty("s.multicast")),
-                        Optional.ofNullable(instant(p.getProperty("s.time"))).orElse(Instant.EPOCH));
+            rec.sighting = sighting(p, mac, "s.");
+            rec.reask = sighting(p, mac, "r.");
+            rec.reaskWhy = p.getProperty("r.why", "");
+            String bootstrap = p.getProperty("bootstrap");
+            if (bootstrap == null) {
+                // Written by a version before bootstraps: a phone it served keeps its token URL until its next provisioning.
+                rec.bootstrap = rec.token.isEmpty() || rec.notifiedAt == null ? Bootstrap.Phase.NONE : Bootstrap.Phase.LEGACY;
+            } else {
+                rec.bootstrap = Bootstrap.Phase.valueOf(bootstrap);
             }
+            rec.bootstrapFirstDownload = instant(p.getProperty("bootstrapFirstDownload"));
+            rec.bootstrapDownloads = Integer.parseInt(p.getProperty("bootstrapDownloads", "0"));
+            rec.bootstrapFrom = p.getProperty("bootstrapFrom", "");
             if (p.getProperty("d.file") != null) {
                 rec.lastDownload = new Phone.Download(p.getProperty("d.file"), p.getProperty("d.protocol", ""),
                         p.getProperty("d.address", ""), p.getProperty("d.userAgent"),
@@ -351,6 +376,19 @@ final class PhoneRecordStore {
                     where, LogText.of(e));
             return Optional.empty();
         }
+    }
+
+    private static PhoneSighting sighting(Properties p, MacAddress mac, String prefix) {
+        if (p.getProperty(prefix + "contactHost") == null) {
+            return null;
+        }
+        return new PhoneSighting(mac, p.getProperty(prefix + "vendor"), p.getProperty(prefix + "model"),
+                p.getProperty(prefix + "firmware"), p.getProperty(prefix + "userAgent"),
+                p.getProperty(prefix + "contactHost"), Integer.parseInt(p.getProperty(prefix + "contactPort", "5060")),
+                p.getProperty(prefix + "sourceAddress", ""), Integer.parseInt(p.getProperty(prefix + "sourcePort", "5060")),
+                p.getProperty(prefix + "interface"), p.getProperty(prefix + "localAddress"),
+                Boolean.parseBoolean(p.getProperty(prefix + "multicast")),
+                Optional.ofNullable(instant(p.getProperty(prefix + "time"))).orElse(Instant.EPOCH));
     }
 
     /**
