@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import pnp.api.MacAddress;
 import pnp.api.Phone;
 import pnp.api.PhoneSighting;
+import pnp.api.Reask;
 import pnp.api.ServerStatus;
 
 /**
@@ -30,11 +33,19 @@ final class PhonesJson {
 
     static String write(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
             List<ServerStatus.Endpoint> endpoints, Instant now) {
+        return write(phones, assignments, endpoints, now, mac -> Optional.empty());
+    }
+
+    /** @param reasks a phone's pending request to be provisioned again, if any */
+    static String write(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
+            List<ServerStatus.Endpoint> endpoints, Instant now, Function<MacAddress, Optional<Reask>> reasks) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("time", now.toString());
         List<Object> rows = new ArrayList<>(phones.size());
         for (Phone p : phones) {
-            rows.add(row(p, assignments.get(p.mac())));
+            Map<String, Object> row = row(p, assignments.get(p.mac()));
+            row.put("reask", reasks.apply(p.mac()).map(PhonesJson::reask).orElse(null));
+            rows.add(row);
         }
         doc.put("phones", rows);
         List<Object> eps = new ArrayList<>(endpoints.size());
@@ -49,6 +60,23 @@ final class PhonesJson {
         }
         doc.put("endpoints", eps);
         return Json.write(doc);
+    }
+
+    /**
+     * A pending request to be provisioned again: {@code summary} is "asks to be provisioned again from X
+     * (was Y)"; the Approve and Ignore buttons act on it.
+     */
+    static Map<String, Object> reask(Reask r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("summary", r.summary());
+        m.put("address", r.address());
+        m.put("model", r.model());
+        m.put("contactHost", r.contactHost());
+        m.put("was", r.boundAddress());
+        m.put("wasModel", r.boundModel());
+        m.put("why", r.why());
+        m.put("time", r.time().toString());
+        return m;
     }
 
     static Map<String, Object> row(Phone p, Assignments.Current a) {
