@@ -80,7 +80,7 @@
     if (!q) { return true; }
     var a = p.assignment || {};
     return [p.mac, p.mac.replace(/:/g, ''), p.vendor, p.model, p.firmware, p.userAgent, p.address, p['interface'],
-      p.profile, p.extension, p.state, p.reason, a.displayName].join(' ').toLowerCase().indexOf(q) >= 0;
+      p.profile, p.extension, p.state, p.reason, a.displayName, p.reask ? p.reask.summary : ''].join(' ').toLowerCase().indexOf(q) >= 0;
   }
 
   function button(label, title, onclick) {
@@ -119,6 +119,25 @@
       }));
     }
     resyncButton(actions, p);
+    if (p.heard && p.assigned && p.claimed) {
+      actions.appendChild(button('Rotate secrets', 'new URL token and HTTP credentials; the old ones stop working',
+        function () {
+          if (window.confirm('Rotate the secrets of ' + p.mac + '? Its old URL and HTTP credentials stop working.')) {
+            post({ action: 'rotate', mac: p.mac }).then(function (a) { if (a.ok) { message(a.message); } });
+          }
+        }));
+    }
+    if (p.reask) {
+      state.appendChild(el('div', p.reask.summary, 'pnp-reask'));
+      actions.appendChild(button('Approve', 'provision the asker: new token and HTTP credentials', function () {
+        if (window.confirm(p.mac + ' ' + p.reask.summary + '. Provision ' + p.reask.address + '?')) {
+          post({ action: 'approve', mac: p.mac }).then(function (a) { if (a.ok) { message(a.message); } });
+        }
+      }));
+      actions.appendChild(button('Ignore', 'drop the request; nothing changes', function () {
+        post({ action: 'ignore', mac: p.mac }).then(function (a) { if (a.ok) { message(a.message); } });
+      }));
+    }
     if (p.assigned) {
       actions.appendChild(button('Unassign', 'delete the assignment: its files stop being served', function () {
         if (window.confirm('Unassign ' + p.mac + '? Its files stop being served at once.')) {

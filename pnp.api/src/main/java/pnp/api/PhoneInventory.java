@@ -54,4 +54,48 @@ public interface PhoneInventory {
     default ResyncProgress resyncProgress() {
         return ResyncProgress.NONE;
     }
+
+    /**
+     * A request to provision the phone again that waits for the admin: a PnP SUBSCRIBE naming the
+     * phone's MAC from another address or model than the phone is bound to.
+     *
+     * @since 1.1
+     */
+    default Optional<Reask> reask(MacAddress mac) {
+        return Optional.empty();
+    }
+
+    /**
+     * Approves the phone's pending {@link #reask}: the asker becomes the phone (bound to its address and
+     * model), the phone's URL token and HTTP credentials are replaced (the old ones stop working at
+     * once), a new one-shot bootstrap window opens for the asker's address and the asker is notified.
+     *
+     * @return false when the phone has no pending request
+     * @since 1.1
+     */
+    default boolean approveReask(MacAddress mac) {
+        return false;
+    }
+
+    /**
+     * Drops the phone's pending {@link #reask}; nothing else changes.
+     *
+     * @return false when the phone has no pending request
+     * @since 1.1
+     */
+    default boolean ignoreReask(MacAddress mac) {
+        return false;
+    }
+
+    /**
+     * Replaces the phone's secrets: its URL token and its HTTP credentials (the old ones stop working at
+     * once), re-renders its files and notifies it, with a one-shot bootstrap window open to the address
+     * it is bound to so that it can fetch the new file.
+     *
+     * @return false when the phone has no served files (not heard, unassigned or unclaimed)
+     * @since 1.1
+     */
+    default boolean rotateSecrets(MacAddress mac) {
+        return false;
+    }
 }

@@ -29,6 +29,17 @@ public interface ProvisioningFiles {
     /** Records that a file was delivered completely. */
     void downloaded(Found file, InetAddress requester, String protocol, String userAgent);
 
+    /**
+     * The HTTP authentication scheme every refused request is challenged with ({@code basic},
+     * {@code digest}, or {@code off} for a bare 404), so that a wrong token, a wrong file, a closed
+     * bootstrap and wrong credentials all get the same answer.
+     *
+     * @since 1.1
+     */
+    default String refusalScheme() {
+        return "off";
+    }
+
     /** The answer to a lookup. */
     sealed interface Lookup permits Found, NotFound {
     }

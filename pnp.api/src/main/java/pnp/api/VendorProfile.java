@@ -53,4 +53,18 @@ public interface VendorProfile {
     default Optional<ResyncEvent> resyncEvent(Phone phone) {
         return Optional.empty();
     }
+
+    /**
+     * Whether this vendor's phones, once provisioned, authenticate their later downloads with the HTTP
+     * user and password written into their file ({@link RenderRequest#httpUser()}). When true, the
+     * server gives each phone its own credentials and, after the phone's one-shot bootstrap, serves its
+     * files only to requests that authenticate. When false (the default: a profile written before this
+     * method existed, or phones that fetch over TFTP), the phone's files are served after its bootstrap
+     * only to the address it is bound to, and its files get no credentials.
+     *
+     * @since 1.1
+     */
+    default boolean supportsHttpCredentials() {
+        return false;
+    }
 }

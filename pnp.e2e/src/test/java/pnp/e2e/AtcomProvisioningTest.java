@@ -135,13 +135,15 @@ class AtcomProvisioningTest {
                 + finish(), 120);
         assertTrue(out.contains("sipp exit 0"), "sipp got 200 and the NOTIFY:\n" + out + sippLogs(dir)
                 + Namespace.serverLog(dir));
-        Matcher url = Pattern.compile("url (http://127\\.0\\.0\\.1:5481/provisioning/[A-Za-z0-9_-]{22}/)\n").matcher(out);
+        // HTTP mode: the phone's own HTTP credentials travel in the URL (digest by default, pnp.core httpAuthentication)
+        Matcher url = Pattern.compile("url (http://808287057926:[A-Za-z0-9_-]{16}@127\\.0\\.0\\.1:5481/provisioning/[A-Za-z0-9_-]{22}/)\n")
+                .matcher(out);
         assertTrue(url.find(), "the phone's private folder, with its secret token:\n" + out);
         assertTrue(out.contains("curl1 0") && out.contains("curl common 0") && out.contains("curl2 0"), out);
-        assertTrue(out.contains("guess 404"), "a guessed token gets nothing:\n" + out);
+        assertTrue(out.contains("guess 401"), "a guessed token gets the one refusal:\n" + out);
         byte[] first = Files.readAllBytes(dir.resolve("first.cfg"));
         assertArrayEquals(first, Files.readAllBytes(dir.resolve("second.cfg")), "same file after the reboot");
-        assertCarol(new String(first, StandardCharsets.UTF_8), url.group(1));
+        assertCarol(new String(first, StandardCharsets.UTF_8), url.group(1).replaceFirst("//[^@]*@", "//"));
         assertFalse(Files.readString(dir.resolve("common.cfg")).contains("provisioning/"),
                 "the per-phone folder is not written into the common file");
         Properties phone = Namespace.phoneRecord(dir, MAC);

@@ -67,17 +67,26 @@ class MulticastProvisioningTest {
                 // a restart (framework cache deleted too): the phone's URL, token and file must survive
                 + "kill $server; wait $server; rm -rf home/felix-cache\n"
                 + startServer()
-                + "for i in $(seq 1 100); do curl -s -f -o third.cfg \"$url\" && break; sleep 0.1; done; echo \"curl3 $?\"\n"
+                // the bootstrap is over (two downloads) and stays over: the URL alone is refused, the phone's
+                // own credentials from its first file (P1360/P1361, digest by default) fetch it
+                // (the legacy binary file holds its P-values as P1360=...&P1361=... text)
+                + "user=$(tr '&' '\\n' < first.cfg | grep -a '^P1360=' | cut -d= -f2)\n"
+                + "pass=$(tr '&' '\\n' < first.cfg | grep -a '^P1361=' | cut -d= -f2)\n"
+                + "echo \"credentials ${#user} ${#pass}\"\n"
+                + "rc=1; for i in $(seq 1 100); do curl -s -f --digest -u \"$user:$pass\" -o third.cfg \"$url\" && { rc=0; break; }; "
+                + "sleep 0.1; done; echo \"curl3 $rc\"\n"
+                + "echo \"noauth $(curl -s -o /dev/null -w '%{http_code}' \"$url\")\"\n"
                 + "sleep 1\n", 150);
         assertTrue(out.contains("sipp gxp.log exit 0"), "sipp got 200 and the NOTIFY:\n" + out + Namespace.serverLog(dir));
         Matcher url = Pattern.compile("url (http://127\\.0\\.0\\.1:5481/provisioning/[A-Za-z0-9_-]{22}/cfg000b82273b89)")
                 .matcher(out);
         assertTrue(url.find(), "NOTIFY URL with a secret token:\n" + out);
         assertTrue(out.contains("curl1 0") && out.contains("curl2 0"), out);
-        assertTrue(out.contains("guess 404"), "a guessed token gets nothing:\n" + out);
+        assertTrue(out.contains("guess 401"), "a guessed token gets the one refusal:\n" + out);
+        assertTrue(out.contains("noauth 401"), "after the bootstrap the URL alone is refused, also after a restart:\n" + out);
         byte[] first = Files.readAllBytes(dir.resolve("first.cfg"));
         assertArrayEquals(first, Files.readAllBytes(dir.resolve("second.cfg")), "same file after the reboot");
-        assertTrue(out.contains("curl3 0"), "the same URL still works after a restart:\n" + out);
+        assertTrue(out.contains("curl3 0"), "the same URL with the phone's credentials still works after a restart:\n" + out);
         assertArrayEquals(first, Files.readAllBytes(dir.resolve("third.cfg")), "same file after the server restarted");
         String body = new String(first, StandardCharsets.ISO_8859_1);
         assertTrue(body.contains("Alice-s3cret") && body.contains("201"), "the assignment is in the file");

@@ -28,7 +28,10 @@ import pnp.api.ResyncProgress;
         "osgi.command.function=assign",
         "osgi.command.function=notify",
         "osgi.command.function=forget",
-        "osgi.command.function=resync" })
+        "osgi.command.function=resync",
+        "osgi.command.function=rotate",
+        "osgi.command.function=approve",
+        "osgi.command.function=ignore" })
 public class PhoneCommands {
 
     private final PhoneInventory inventory;
@@ -57,6 +60,7 @@ public class PhoneCommands {
                     printable(p.sighting().map(s -> s.model()).orElse("")),
                     p.sighting().map(s -> s.sourceAddress()).orElse("-"),
                     printable(a != null ? a.extension() : p.extension()), p.state(), p.stateSince()));
+            inventory.reask(p.mac()).ifPresent(r -> out.append("    ").append(printable(r.summary())).append('\n'));
         }
         out.append(phones.size()).append(" phone(s)");
         return out.toString();
@@ -138,6 +142,59 @@ public class PhoneCommands {
         return result.summary() + "\nQueue: " + p.queued() + " waiting to be sent at " + p.perSecond()
                 + "/s, " + p.waiting() + " sent and awaiting the download; this batch: " + p.sent() + " sent, "
                 + p.resynced() + " resynced, " + p.failed() + " failed";
+    }
+
+    /**
+     * {@code pnp:rotate <mac>}: new URL token and HTTP credentials (the old ones stop working); the phone is
+     * notified to fetch its new file. {@code pnp:rotate <mac> sip} also gives its assignment a new generated
+     * SIP password.
+     */
+    public String rotate(String mac) {
+        MacAddress m = mac(mac);
+        if (!inventory.rotateSecrets(m)) {
+            throw new IllegalArgumentException(m.colonSeparated()
+                    + " has no served files: it must have been heard, be claimed by a vendor bundle and be assigned");
+        }
+        return "New URL token and HTTP credentials for " + m.colonSeparated() + "; NOTIFY on its way";
+    }
+
+    /** {@code pnp:rotate <mac> sip}: as {@link #rotate(String)}, and a new SIP password (printed once). */
+    public String rotate(String mac, String what) throws IOException {
+        if (!"sip".equals(what)) {
+            throw new IllegalArgumentException("pnp:rotate <mac> [sip]");
+        }
+        MacAddress m = mac(mac);
+        Assignments.Current a = assignments.all().get(m);
+        if (a == null) {
+            throw new IllegalArgumentException(m.colonSeparated() + " has no assignment");
+        }
+        try {
+            String password = Assignments.generatedPasswords().get();
+            assignments.assign(new Assignments.Request(m, a.extension(), a.sipUserId(), a.authId(), password,
+                    a.displayName(), a.codecs(), List.copyOf(a.lineKeys())));
+            return rotate(mac) + "\nNew SIP password (shown only now; set it on the PBX): " + password;
+        } catch (Assignments.Rejected e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** {@code pnp:approve <mac>}: provisions the device that asked for the phone's MAC (see pnp:phones). */
+    public String approve(String mac) {
+        MacAddress m = mac(mac);
+        String asker = inventory.reask(m).map(r -> r.address()).orElse("");
+        if (!inventory.approveReask(m)) {
+            throw new IllegalArgumentException(m.colonSeparated() + " has no request to approve");
+        }
+        return "Provisioning " + m.colonSeparated() + " at " + asker + "; its old URL and HTTP credentials no longer work";
+    }
+
+    /** {@code pnp:ignore <mac>}: drops the phone's request to be provisioned again. */
+    public String ignore(String mac) {
+        MacAddress m = mac(mac);
+        if (!inventory.ignoreReask(m)) {
+            throw new IllegalArgumentException(m.colonSeparated() + " has no request to ignore");
+        }
+        return "Ignored the request for " + m.colonSeparated();
     }
 
     private static MacAddress mac(String text) {

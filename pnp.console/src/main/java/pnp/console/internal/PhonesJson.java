@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import pnp.api.MacAddress;
 import pnp.api.Phone;
 import pnp.api.PhoneSighting;
+import pnp.api.Reask;
 import pnp.api.ResyncProgress;
 import pnp.api.ServerStatus;
 
@@ -31,16 +34,50 @@ final class PhonesJson {
 
     static String write(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
             List<ServerStatus.Endpoint> endpoints, Instant now) {
-        return Json.write(document(phones, assignments, endpoints, now));
+        return Json.write(document(phones, assignments, endpoints, now, mac -> Optional.empty()));
+    }
+
+    /** @param reasks a phone's pending request to be provisioned again, if any */
+    static String write(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
+            List<ServerStatus.Endpoint> endpoints, Instant now, Function<MacAddress, Optional<Reask>> reasks) {
+        return Json.write(document(phones, assignments, endpoints, now, reasks));
+    }
+
+    /** The document with the resync queue's progress added. */
+    static String write(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
+            List<ServerStatus.Endpoint> endpoints, ResyncProgress progress, Instant now) {
+        return write(phones, assignments, endpoints, progress, now, mac -> Optional.empty());
+    }
+
+    /**
+     * The whole document: phones, endpoints, and the resync queue's progress.
+     *
+     * @param reasks a phone's pending request to be provisioned again, if any
+     */
+    static String write(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
+            List<ServerStatus.Endpoint> endpoints, ResyncProgress progress, Instant now,
+            Function<MacAddress, Optional<Reask>> reasks) {
+        Map<String, Object> doc = document(phones, assignments, endpoints, now, reasks);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("queued", progress.queued());
+        m.put("waiting", progress.waiting());
+        m.put("sent", progress.sent());
+        m.put("resynced", progress.resynced());
+        m.put("failed", progress.failed());
+        m.put("perSecond", progress.perSecond());
+        doc.put("resync", m);
+        return Json.write(doc);
     }
 
     private static Map<String, Object> document(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
-            List<ServerStatus.Endpoint> endpoints, Instant now) {
+            List<ServerStatus.Endpoint> endpoints, Instant now, Function<MacAddress, Optional<Reask>> reasks) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("time", now.toString());
         List<Object> rows = new ArrayList<>(phones.size());
         for (Phone p : phones) {
-            rows.add(row(p, assignments.get(p.mac())));
+            Map<String, Object> row = row(p, assignments.get(p.mac()));
+            row.put("reask", reasks.apply(p.mac()).map(PhonesJson::reask).orElse(null));
+            rows.add(row);
         }
         doc.put("phones", rows);
         List<Object> eps = new ArrayList<>(endpoints.size());
@@ -57,19 +94,21 @@ final class PhonesJson {
         return doc;
     }
 
-    /** The document with the resync queue's progress added. */
-    static String write(List<Phone> phones, Map<MacAddress, Assignments.Current> assignments,
-            List<ServerStatus.Endpoint> endpoints, ResyncProgress progress, Instant now) {
-        Map<String, Object> doc = document(phones, assignments, endpoints, now);
+    /**
+     * A pending request to be provisioned again: {@code summary} is "asks to be provisioned again from X
+     * (was Y)"; the Approve and Ignore buttons act on it.
+     */
+    static Map<String, Object> reask(Reask r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("queued", progress.queued());
-        m.put("waiting", progress.waiting());
-        m.put("sent", progress.sent());
-        m.put("resynced", progress.resynced());
-        m.put("failed", progress.failed());
-        m.put("perSecond", progress.perSecond());
-        doc.put("resync", m);
-        return Json.write(doc);
+        m.put("summary", r.summary());
+        m.put("address", r.address());
+        m.put("model", r.model());
+        m.put("contactHost", r.contactHost());
+        m.put("was", r.boundAddress());
+        m.put("wasModel", r.boundModel());
+        m.put("why", r.why());
+        m.put("time", r.time().toString());
+        return m;
     }
 
     /** The phone's last resync, or null when it never had one. */

@@ -96,7 +96,7 @@ public class PhonesPlugin extends HttpServlet {
             }
             answer(resp, HttpServletResponse.SC_OK, "application/json",
                     PhonesJson.write(inventory.phones(), assignments.all(), endpoints, inventory.resyncProgress(),
-                            Instant.now()));
+                            Instant.now(), inventory::reask));
         } else if (path.endsWith(".csv")) {
             resp.setHeader("Content-Disposition", "attachment; filename=\"phones.csv\"");
             answer(resp, HttpServletResponse.SC_OK, "text/csv", AssignmentsCsv.write(assignments.all().values()));
@@ -129,6 +129,9 @@ public class PhonesPlugin extends HttpServlet {
                 case "renotify" -> renotify(req, resp);
                 case "unassign" -> unassign(req, resp);
                 case "forget" -> forget(req, resp);
+                case "approve" -> approve(req, resp);
+                case "ignore" -> ignore(req, resp);
+                case "rotate" -> rotate(req, resp);
                 case "import" -> bulkImport(req, resp);
                 case "resync" -> resync(req, resp);
                 default -> error(resp, HttpServletResponse.SC_BAD_REQUEST, "unknown action '" + action + "'");
@@ -193,6 +196,42 @@ public class PhonesPlugin extends HttpServlet {
                     Json.write(ok("Forgot what was heard of " + mac.colonSeparated() + ".")));
         } else {
             error(resp, HttpServletResponse.SC_NOT_FOUND, mac.colonSeparated() + " is not known");
+        }
+    }
+
+    /** Approve: the asker is provisioned (new one-shot window, new token and HTTP credentials). */
+    private void approve(HttpServletRequest req, HttpServletResponse resp) throws IOException, BadRequest {
+        MacAddress mac = mac(req);
+        String asker = inventory.reask(mac).map(r -> r.address()).orElse("");
+        if (inventory.approveReask(mac)) {
+            LOG.info("Phones console: approved provisioning {} from {}", mac, asker);
+            answer(resp, HttpServletResponse.SC_OK, "application/json", Json.write(ok("Provisioning "
+                    + mac.colonSeparated() + " at " + asker + "; its old URL and HTTP credentials no longer work.")));
+        } else {
+            error(resp, HttpServletResponse.SC_NOT_FOUND, mac.colonSeparated() + " has no request to approve");
+        }
+    }
+
+    private void ignore(HttpServletRequest req, HttpServletResponse resp) throws IOException, BadRequest {
+        MacAddress mac = mac(req);
+        if (inventory.ignoreReask(mac)) {
+            answer(resp, HttpServletResponse.SC_OK, "application/json",
+                    Json.write(ok("Ignored the request for " + mac.colonSeparated() + ".")));
+        } else {
+            error(resp, HttpServletResponse.SC_NOT_FOUND, mac.colonSeparated() + " has no request to ignore");
+        }
+    }
+
+    /** Rotate: new token and HTTP credentials, the phone is notified to fetch its new file. */
+    private void rotate(HttpServletRequest req, HttpServletResponse resp) throws IOException, BadRequest {
+        MacAddress mac = mac(req);
+        if (inventory.rotateSecrets(mac)) {
+            LOG.info("Phones console: rotated the secrets of {}", mac);
+            answer(resp, HttpServletResponse.SC_OK, "application/json", Json.write(ok("New URL token and HTTP "
+                    + "credentials for " + mac.colonSeparated() + "; the phone is notified to fetch its new file.")));
+        } else {
+            error(resp, HttpServletResponse.SC_CONFLICT, mac.colonSeparated()
+                    + " has no served files: it must have been heard, be claimed by a vendor bundle and be assigned");
         }
     }
 

@@ -46,7 +46,50 @@ class PhoneCommandsTest {
             calls.add("forget " + mac);
             return mac.equals(PhonesJsonTest.MAC);
         }
+
+        @Override
+        public Optional<pnp.api.Reask> reask(MacAddress mac) {
+            return mac.equals(PhonesJsonTest.MAC) ? Optional.of(PhonesJsonTest.reask()) : Optional.empty();
+        }
+
+        @Override
+        public boolean approveReask(MacAddress mac) {
+            calls.add("approve " + mac);
+            return mac.equals(PhonesJsonTest.MAC);
+        }
+
+        @Override
+        public boolean ignoreReask(MacAddress mac) {
+            calls.add("ignore " + mac);
+            return mac.equals(PhonesJsonTest.MAC);
+        }
+
+        @Override
+        public boolean rotateSecrets(MacAddress mac) {
+            calls.add("rotate " + mac);
+            return mac.equals(PhonesJsonTest.MAC);
+        }
     };
+
+    @Test
+    void rotateApproveAndIgnoreReachTheInventory() throws Exception {
+        assertTrue(commands.rotate("000b82273b89").startsWith("New URL token and HTTP credentials"));
+        assertTrue(commands.approve("000b82273b89").contains("at 10.0.0.66"));
+        assertTrue(commands.ignore("000b82273b89").startsWith("Ignored"));
+        assertEquals(List.of("rotate 000b82273b89", "approve 000b82273b89", "ignore 000b82273b89"),
+                calls);
+        assertThrows(IllegalArgumentException.class, () -> commands.rotate("000b82000000"));
+        assertThrows(IllegalArgumentException.class, () -> commands.approve("000b82000000"));
+        assertTrue(commands.phones().contains("asks to be provisioned again from 10.0.0.66 (was 127.0.0.1)"));
+    }
+
+    @Test
+    void rotateWithSipGivesTheAssignmentANewPassword() throws Exception {
+        commands.assign("000b82273b89", "201", "Alice", "My-own-password");
+        String out = commands.rotate("000b82273b89", "sip");
+        String password = String.valueOf(cm.store.get("pnp.phone~000b82273b89").get("password"));
+        assertTrue(!password.equals("My-own-password") && out.endsWith(password), out);
+    }
     final PhoneCommands commands = new PhoneCommands(inventory, new Assignments(cm.service, () -> "Generated-pw-123456"));
 
     @Test

@@ -28,6 +28,21 @@ class PhonesJsonTest {
                 "line1\nline2 & </script>", null);
     }
 
+    static pnp.api.Reask reask() {
+        return new pnp.api.Reask(MAC, "10.0.0.66", "GXP2170", "10.0.0.66", "127.0.0.1", "GXP2170",
+                "another address than the one it is bound to", T);
+    }
+
+    @Test
+    void aPendingRequestIsShownWithTheAskersAddress() {
+        String json = PhonesJson.write(List.of(hostile()), Map.of(), List.of(), T,
+                mac -> java.util.Optional.of(reask()));
+        assertTrue(json.contains("\"reask\":{\"summary\":\"asks to be provisioned again from 10.0.0.66 (was 127.0.0.1)\""),
+                json);
+        assertTrue(json.contains("\"address\":\"10.0.0.66\""), json);
+        assertTrue(PhonesJson.write(List.of(hostile()), Map.of(), List.of(), T).contains("\"reask\":null"));
+    }
+
     @Test
     void hostileStringsAreEscapedAndNoMarkupSurvives() {
         String json = PhonesJson.write(List.of(hostile()), Map.of(),

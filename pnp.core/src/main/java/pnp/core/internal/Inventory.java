@@ -44,6 +44,7 @@ import pnp.api.ProvisioningFile;
 import pnp.api.ProvisioningFiles;
 import pnp.api.ResyncProgress;
 import pnp.api.ResyncSender;
+import pnp.api.Reask;
 import pnp.api.ServerStatus;
 import pnp.api.VendorProfile;
 
@@ -86,22 +87,30 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         int maxUnassignedPerSubnet() default 256;
 
         @AttributeDefinition(name = "TFTP: only to the phone's address",
-                description = "Serve a phone's own file over TFTP only to the address its SUBSCRIBE came from.")
+                description = "Serve a phone's own file over TFTP only to the address its SUBSCRIBE came from. false (relaxation): a file name only one phone has goes to any address; RISK: anyone on the LAN who knows the MAC downloads the SIP password of a phone without HTTP credentials.")
         boolean tftpOnlyToSubscriber() default true;
 
         @AttributeDefinition(name = "HTTP: only to the phone's address",
-                description = "Serve a phone's files over HTTP only to the address its SUBSCRIBE came from (the URL's token is always required).")
+                description = "Serve a phone's files over HTTP only to the address its SUBSCRIBE came from (the URL's token is always required). false (default, a relaxation for phones behind NAT or with several addresses): RISK: whoever holds the token and, after the bootstrap, the phone's HTTP credentials downloads from anywhere.")
         boolean httpOnlyToSubscriber() default false;
 
         @AttributeDefinition(name = "HTTP port used in URLs when pnp.http reports none")
         int httpPort() default 5481;
 
         @AttributeDefinition(name = "HTTP authentication per phone",
-                description = "off: the URL's secret token alone protects a phone's files. basic or digest: each phone also gets its own user and password, written into its file (use basic only with HTTPS).",
+                description = "digest (default) or basic: each phone whose vendor supports it gets its own HTTP user and password in its first file, and after its one-shot bootstrap every download must authenticate (use basic only with HTTPS: it sends the password in clear). off (relaxation): the URL's secret token alone protects a phone's files after its bootstrap; RISK: whoever learns the token (a copied file, a captured HTTP request) downloads the SIP password.",
                 options = { @org.osgi.service.metatype.annotations.Option(label = "off", value = "off"),
                         @org.osgi.service.metatype.annotations.Option(label = "basic", value = "basic"),
                         @org.osgi.service.metatype.annotations.Option(label = "digest", value = "digest") })
-        String httpAuthentication() default "off";
+        String httpAuthentication() default "digest";
+
+        @AttributeDefinition(name = "Bootstrap window (minutes)",
+                description = "The URL in a NOTIFY serves the phone's files without authentication until the phone has downloaded them and come back once after its reboot, or this long after its first download. Longer (relaxation) gives slow phones time; RISK: whoever obtains the URL meanwhile downloads the SIP password.")
+        int bootstrapWindowMinutes() default 15;
+
+        @AttributeDefinition(name = "Re-provision a phone asking again from its own address",
+                description = "A provisioned phone that sends a PnP SUBSCRIBE again from the address and model it is bound to (a factory reset) gets a new bootstrap without approval, if the SUBSCRIBE's Contact host is its source address; the bootstrap then serves only that address. RISK: a device that can send from and receive at the phone's address (it took the address over) gets the files. false: every such request waits for approval on the Phones page.")
+        boolean reprovisionOwnAddress() default true;
 
         @AttributeDefinition(name = "Resync: wait for the download (seconds)",
                 description = "After a phone accepted its resync NOTIFY, how long to wait for it to download its files before it is shown RESYNC_FAILED.")
@@ -139,6 +148,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     private final ResyncSenders senders = new ResyncSenders();
     /** The resyncs' clock; tests set their own before activation. */
     Clock clock = Clock.systemUTC();
+    private volatile String refusalScheme = "off";
     /** Between activate and deactivate. */
     private volatile PhoneStateMachine phones;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -153,6 +163,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         String data = Optional.ofNullable(context.getProperty("pnp.data"))
                 .orElse(Path.of(System.getProperty("user.dir"), "data").toString());
         served.rules(rules(config));
+        refusalScheme = PhoneFileRenderer.authentication(config.httpAuthentication());
         phones = new PhoneStateMachine(Path.of(data, "phones"), config, profiles, urls, served, () -> notifier,
                 events, senders, clock);
         phones.start();
@@ -161,6 +172,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     @Modified
     void modified(Config config) {
         served.rules(rules(config));
+        refusalScheme = PhoneFileRenderer.authentication(config.httpAuthentication());
         phones.configure(config);
     }
 
@@ -269,6 +281,26 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         return phones.forget(mac);
     }
 
+    @Override
+    public Optional<Reask> reask(MacAddress mac) {
+        return phones.reask(mac);
+    }
+
+    @Override
+    public boolean approveReask(MacAddress mac) {
+        return phones.approveReask(mac);
+    }
+
+    @Override
+    public boolean ignoreReask(MacAddress mac) {
+        return phones.ignoreReask(mac);
+    }
+
+    @Override
+    public boolean rotateSecrets(MacAddress mac) {
+        return phones.rotateSecrets(mac);
+    }
+
     // ---- ManagedServiceFactory: pnp.phone ----
 
     @Override
@@ -318,6 +350,11 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
     @Override
     public Lookup lookup(String token, String name, InetAddress requester, String protocol) {
         return served.lookup(token, name, requester, protocol);
+    }
+
+    @Override
+    public String refusalScheme() {
+        return refusalScheme;
     }
 
     @Override

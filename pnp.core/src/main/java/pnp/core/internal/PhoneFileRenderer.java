@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -51,12 +52,12 @@ final class PhoneFileRenderer {
      * @throws IOException when the record cannot be saved (nothing is published then)
      */
     Rendering render(PhoneRecord rec, VendorProfiles.ProfileRef ref, Assignment a, String httpAuthentication,
-            int fallbackHttpPort) throws IOException {
+            int fallbackHttpPort, Duration bootstrapWindow) throws IOException {
         PhoneSighting s = rec.sighting;
         String host = ProvisioningUrls.host(s);
         String httpBase = urls.httpBase(host, fallbackHttpPort);
         String tftpBase = urls.tftpBase(host);
-        String auth = httpAuthentication;
+        String auth = effectiveAuthentication(rec, ref, httpAuthentication);
         ensureSecrets(rec, auth);
         String httpUser = auth.equals("off") ? "" : rec.httpUser;
         String httpPassword = auth.equals("off") ? "" : rec.httpPassword;
@@ -78,8 +79,35 @@ final class PhoneFileRenderer {
                 httpPassword, rec.revision);
         Rendering rendering = ref.profile().render(request);
         served.publish(rec.mac, rec.token, s.sourceAddress(), rendering.files(),
-                httpUser.isEmpty() ? null : new Credentials(auth, httpUser, httpPassword));
+                httpUser.isEmpty() ? null : new Credentials(auth, httpUser, httpPassword),
+                Bootstrap.access(rec, bootstrapWindow));
         return rendering;
+    }
+
+    /**
+     * The phone's HTTP authentication: off for a vendor whose phones cannot send credentials, and for a
+     * phone served by an older version without them (its file has none: it keeps its token URL until its
+     * next provisioning); else the configured one.
+     */
+    static String effectiveAuthentication(PhoneRecord rec, VendorProfiles.ProfileRef ref, String configured) {
+        if (!ref.profile().supportsHttpCredentials()) {
+            return "off";
+        }
+        if (rec.bootstrap == Bootstrap.Phase.LEGACY && rec.httpPassword.isEmpty()) {
+            return "off";
+        }
+        return configured;
+    }
+
+    /**
+     * Replaces the phone's URL token and HTTP password: the old ones stop working with the next
+     * {@link #render}, which publishes the files under the new token only.
+     */
+    void rotateSecrets(PhoneRecord rec) {
+        rec.token = randomText(16);
+        rec.httpUser = rec.mac.value();
+        rec.httpPassword = randomText(12);
+        rec.secretsUnsaved = true;
     }
 
     /** Gives the phone its URL token and, when downloads need them, its credentials. */

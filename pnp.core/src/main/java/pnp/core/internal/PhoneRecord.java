@@ -57,6 +57,15 @@ final class PhoneRecord {
     String resyncReason = "";
     /** While an accepted resync waits for the phone's download: when the wait ends. Else null. */
     Instant resyncDeadline;
+    /** The one-shot bootstrap (see {@link Bootstrap}); persisted. */
+    Bootstrap.Phase bootstrap = Bootstrap.Phase.NONE;
+    Instant bootstrapFirstDownload;
+    int bootstrapDownloads;
+    /** The only address an open bootstrap serves; empty: any requester with the token. */
+    String bootstrapFrom = "";
+    /** A SUBSCRIBE the phone's binding did not accept, waiting for the admin (see {@link PhoneBinding}); persisted. */
+    PhoneSighting reask;
+    String reaskWhy = "";
 
     PhoneRecord(MacAddress mac) {
         this.mac = mac;
@@ -78,7 +87,9 @@ final class PhoneRecord {
 
     /** What the served files depend on: the inputs of the last render, and who they are served to. */
     private String serving() {
-        return inputsDigest + " " + (sighting == null ? "" : sighting.sourceAddress());
+        // The bootstrap too: a phone notified before a kill -9 must find its bootstrap open after the restart.
+        return inputsDigest + " " + (sighting == null ? "" : sighting.sourceAddress()) + " " + bootstrap + " "
+                + bootstrapFrom;
     }
 
     /** Whether a restart now would not serve what is served (or about to be): secrets or render inputs unsaved. */

@@ -315,6 +315,26 @@ final class PhoneRecordStore {
             put(p, "r.reason", rec.resyncReason);
             put(p, "r.deadline", rec.resyncDeadline);
         }
+        put(p, "bootstrap", rec.bootstrap.name());
+        put(p, "bootstrapFirstDownload", rec.bootstrapFirstDownload);
+        put(p, "bootstrapDownloads", Integer.toString(rec.bootstrapDownloads));
+        put(p, "bootstrapFrom", rec.bootstrapFrom);
+        PhoneSighting r = rec.reask;
+        if (r != null) {
+            put(p, "ask.vendor", r.vendor());
+            put(p, "ask.model", r.model());
+            put(p, "ask.firmware", r.firmware());
+            put(p, "ask.userAgent", r.userAgent());
+            put(p, "ask.contactHost", r.contactHost());
+            put(p, "ask.contactPort", Integer.toString(r.contactPort()));
+            put(p, "ask.sourceAddress", r.sourceAddress());
+            put(p, "ask.sourcePort", Integer.toString(r.sourcePort()));
+            put(p, "ask.interface", r.interfaceName());
+            put(p, "ask.localAddress", r.localAddress());
+            put(p, "ask.multicast", Boolean.toString(r.multicast()));
+            put(p, "ask.time", r.time());
+            put(p, "ask.why", rec.reaskWhy);
+        }
         Phone.Download d = rec.lastDownload;
         if (d != null) {
             put(p, "d.file", d.file());
@@ -365,14 +385,19 @@ final class PhoneRecordStore {
                 rec.resyncReason = p.getProperty("r.reason", "");
                 rec.resyncDeadline = instant(p.getProperty("r.deadline"));
             }
-            if (p.getProperty("s.contactHost") != null) {
-                rec.sighting = new PhoneSighting(mac, p.getProperty("s.vendor"), p.getProperty("s.model"),
-                        p.getProperty("s.firmware"), p.getProperty("s.userAgent"), p.getProperty("s.contactHost"),
-                        Integer.parseInt(p.getProperty("s.contactPort", "5060")), p.getProperty("s.sourceAddress", ""),
-                        Integer.parseInt(p.getProperty("s.sourcePort", "5060")), p.getProperty("s.interface"),
-                        p.getProperty("s.localAddress"), Boolean.parseBoolean(p.getProperty("s.multicast")),
-                        Optional.ofNullable(instant(p.getProperty("s.time"))).orElse(Instant.EPOCH));
+            rec.sighting = sighting(p, mac, "s.");
+            rec.reask = sighting(p, mac, "ask.");
+            rec.reaskWhy = p.getProperty("ask.why", "");
+            String bootstrap = p.getProperty("bootstrap");
+            if (bootstrap == null) {
+                // Written by a version before bootstraps: a phone it served keeps its token URL until its next provisioning.
+                rec.bootstrap = rec.token.isEmpty() || rec.notifiedAt == null ? Bootstrap.Phase.NONE : Bootstrap.Phase.LEGACY;
+            } else {
+                rec.bootstrap = Bootstrap.Phase.valueOf(bootstrap);
             }
+            rec.bootstrapFirstDownload = instant(p.getProperty("bootstrapFirstDownload"));
+            rec.bootstrapDownloads = Integer.parseInt(p.getProperty("bootstrapDownloads", "0"));
+            rec.bootstrapFrom = p.getProperty("bootstrapFrom", "");
             if (p.getProperty("d.file") != null) {
                 rec.lastDownload = new Phone.Download(p.getProperty("d.file"), p.getProperty("d.protocol", ""),
                         p.getProperty("d.address", ""), p.getProperty("d.userAgent"),
@@ -384,6 +409,19 @@ final class PhoneRecordStore {
                     where, LogText.of(e));
             return Optional.empty();
         }
+    }
+
+    private static PhoneSighting sighting(Properties p, MacAddress mac, String prefix) {
+        if (p.getProperty(prefix + "contactHost") == null) {
+            return null;
+        }
+        return new PhoneSighting(mac, p.getProperty(prefix + "vendor"), p.getProperty(prefix + "model"),
+                p.getProperty(prefix + "firmware"), p.getProperty(prefix + "userAgent"),
+                p.getProperty(prefix + "contactHost"), Integer.parseInt(p.getProperty(prefix + "contactPort", "5060")),
+                p.getProperty(prefix + "sourceAddress", ""), Integer.parseInt(p.getProperty(prefix + "sourcePort", "5060")),
+                p.getProperty(prefix + "interface"), p.getProperty(prefix + "localAddress"),
+                Boolean.parseBoolean(p.getProperty(prefix + "multicast")),
+                Optional.ofNullable(instant(p.getProperty(prefix + "time"))).orElse(Instant.EPOCH));
     }
 
     /**

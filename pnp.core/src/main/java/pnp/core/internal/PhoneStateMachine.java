@@ -72,6 +72,8 @@ final class PhoneStateMachine {
     private final Map<MacAddress, PhoneRecord> records = new ConcurrentHashMap<>();
     /** What readers see: written by the worker, read by anyone. */
     private final Map<MacAddress, Phone> snapshots = new ConcurrentHashMap<>();
+    /** Pending re-provisioning requests as readers see them: written by the worker, read by anyone. */
+    private final Map<MacAddress, pnp.api.Reask> reasks = new ConcurrentHashMap<>();
     /** Worker thread only. */
     private final AssignmentTable assignments = new AssignmentTable();
     private final PhoneActivityLog activityLog = new PhoneActivityLog();
@@ -217,6 +219,56 @@ final class PhoneStateMachine {
         return resyncProgress;
     }
 
+    Optional<pnp.api.Reask> reask(MacAddress mac) {
+        return Optional.ofNullable(reasks.get(mac));
+    }
+
+    /** See {@link pnp.api.PhoneInventory#approveReask}. */
+    boolean approveReask(MacAddress mac) {
+        if (!reasks.containsKey(mac)) {
+            return false;
+        }
+        worker.execute(() -> onApprove(mac));
+        return true;
+    }
+
+    boolean ignoreReask(MacAddress mac) {
+        if (!reasks.containsKey(mac)) {
+            return false;
+        }
+        worker.execute(() -> {
+            PhoneRecord rec = records.get(mac);
+            if (rec != null && rec.reask != null) {
+                LOG.info("Phone {}: request to be provisioned again from {} ignored", mac,
+                        LogText.of(rec.reask.sourceAddress()));
+                rec.reask = null;
+                rec.reaskWhy = "";
+                changed(rec);
+            }
+        });
+        return true;
+    }
+
+    /** See {@link pnp.api.PhoneInventory#rotateSecrets}. */
+    boolean rotateSecrets(MacAddress mac) {
+        Phone p = snapshots.get(mac);
+        if (p == null || p.lastSighting() == null || !p.assigned() || p.profile().isEmpty()) {
+            return false;
+        }
+        worker.execute(() -> {
+            PhoneRecord rec = records.get(mac);
+            if (rec == null || rec.sighting == null) {
+                return;
+            }
+            renderer.rotateSecrets(rec);
+            Bootstrap.open(rec, rec.sighting.sourceAddress());
+            LOG.info("Phone {}: URL token and HTTP credentials replaced; notifying it at {} (bootstrap open to that "
+                    + "address only)", mac, LogText.of(rec.sighting.sourceAddress()));
+            dispatch(rec, true);
+        });
+        return true;
+    }
+
     boolean forget(MacAddress mac) {
         if (!snapshots.containsKey(mac)) {
             return false;
@@ -238,6 +290,7 @@ final class PhoneStateMachine {
     private void load() {
         List<PhoneRecord> loaded = writer.load();
         for (PhoneRecord rec : loaded) {
+            Bootstrap.expire(rec, Instant.now(), window());
             records.put(rec.mac, rec);
             if (rec.sighting != null) {
                 bounds.heard(rec.mac, null, rec.sighting.sourceAddress());
@@ -266,6 +319,19 @@ final class PhoneStateMachine {
         if (rec == null) {
             rec = recordOf(s.mac());
         }
+        Bootstrap.expire(rec, s.time(), window());
+        PhoneBinding.Judgement judged = PhoneBinding.judge(rec, s, config.reprovisionOwnAddress());
+        if (judged.verdict() == PhoneBinding.Verdict.REASK) {
+            reask(rec, s, judged.why());
+            return;
+        }
+        if (judged.verdict() == PhoneBinding.Verdict.REPROVISION && !rec.notifyPending
+                && !recentlyNotified(rec, s.time())) {
+            // A factory reset (or a reboot) of the bound phone: a new bootstrap, only to the address it is bound to.
+            Bootstrap.open(rec, s.sourceAddress());
+            LOG.info("Phone {} asks to be provisioned again from its own address {}: bootstrap open to it",
+                    s.mac(), LogText.of(s.sourceAddress()));
+        }
         bounds.heard(rec.mac, rec.sighting == null ? null : rec.sighting.sourceAddress(), s.sourceAddress());
         rec.sighting = s;
         rec.sightings++;
@@ -293,6 +359,51 @@ final class PhoneStateMachine {
 
     private static boolean sameContact(PhoneSighting a, PhoneSighting b) {
         return a.contactHost().equals(b.contactHost()) && a.contactPort() == b.contactPort();
+    }
+
+    /**
+     * A SUBSCRIBE the phone's binding does not accept: no NOTIFY, nothing moves (its sighting stays), the
+     * request waits for the admin. Logged once per asking address.
+     */
+    private void reask(PhoneRecord rec, PhoneSighting s, String why) {
+        boolean newAsker = rec.reask == null || !rec.reask.sourceAddress().equals(s.sourceAddress());
+        rec.reask = s;
+        rec.reaskWhy = why;
+        rec.sightings++;
+        if (newAsker) {
+            LOG.warn("Phone {} {}: not provisioned ({}); approve or ignore it on the Phones page", rec.mac,
+                    LogText.of(reaskOf(rec).summary()), LogText.of(why));
+            events.post(PhoneEvents.DISCOVERED, rec);
+        }
+        changed(rec);
+    }
+
+    private static pnp.api.Reask reaskOf(PhoneRecord rec) {
+        PhoneSighting r = rec.reask;
+        PhoneSighting was = rec.sighting;
+        return new pnp.api.Reask(rec.mac, r.sourceAddress(), r.model(), r.contactHost(),
+                was == null ? "" : was.sourceAddress(), was == null ? "" : was.model(), rec.reaskWhy, r.time());
+    }
+
+    private void onApprove(MacAddress mac) {
+        PhoneRecord rec = records.get(mac);
+        if (rec == null || rec.reask == null) {
+            return;
+        }
+        PhoneSighting asker = rec.reask;
+        String was = rec.sighting == null ? "" : rec.sighting.sourceAddress();
+        rec.reask = null;
+        rec.reaskWhy = "";
+        rec.sighting = asker;
+        renderer.rotateSecrets(rec);
+        Bootstrap.open(rec, asker.sourceAddress());
+        LOG.info("Phone {}: provisioning from {} approved (was {}); URL token and HTTP credentials replaced", mac,
+                LogText.of(asker.sourceAddress()), LogText.of(was));
+        dispatch(rec, true);
+    }
+
+    private java.time.Duration window() {
+        return java.time.Duration.ofMinutes(Math.max(1, config.bootstrapWindowMinutes()));
     }
 
     private boolean recentlyNotified(PhoneRecord rec, Instant now) {
@@ -358,11 +469,18 @@ final class PhoneStateMachine {
             enter(rec, PhoneState.EXPECTED, "assigned; waiting for the phone to boot", null);
             return;
         }
+        if (forceNotify && rec.bootstrap == Bootstrap.Phase.LEGACY) {
+            // Served by an older version: its next provisioning moves it to bootstraps and its own credentials.
+            rec.bootstrap = Bootstrap.Phase.NONE;
+        }
+        if (rec.bootstrap == Bootstrap.Phase.NONE) {
+            Bootstrap.open(rec, ""); // the NOTIFY that follows the render hands out the URL
+        }
         Rendering rendering;
         long revisionBefore = rec.revision;
         try {
             rendering = renderer.render(rec, profile, assignment,
-                    PhoneFileRenderer.authentication(config.httpAuthentication()), config.httpPort());
+                    PhoneFileRenderer.authentication(config.httpAuthentication()), config.httpPort(), window());
         } catch (IOException | RuntimeException e) {
             served.unpublish(rec.mac);
             enter(rec, PhoneState.FAILED, profile.vendor() + " could not render the files: " + e.getMessage(),
@@ -463,6 +581,17 @@ final class PhoneStateMachine {
         }
         rec.lastDownload = d;
         rec.downloads++;
+        if (Bootstrap.downloaded(rec, d.time(), window())) {
+            served.access(mac, Bootstrap.access(rec, window()));
+            LOG.info("Phone {}: bootstrap closed after {} download(s); its files now need {}", mac,
+                    rec.bootstrapDownloads, rec.httpPassword.isEmpty() ? "its bound address" : "its HTTP credentials");
+            try {
+                writer.saveNow(rec); // a kill -9 must not reopen it
+            } catch (IOException e) {
+                LOG.warn("Phone {}: cannot save its closed bootstrap yet ({}); retried with the next flush", mac,
+                        e.toString());
+            }
+        }
         String before = rec.downloadedDigests.put(d.file(), digest);
         boolean bytesChanged = !digest.equals(before);
         if (rec.state == PhoneState.RESYNCING || rec.state == PhoneState.RESYNC_FAILED) {
@@ -686,6 +815,11 @@ final class PhoneStateMachine {
     private void publishSnapshot(PhoneRecord rec) {
         Assignment a = assignments.get(rec.mac);
         snapshots.put(rec.mac, rec.snapshot(a == null ? "" : a.extension()));
+        if (rec.reask != null) {
+            reasks.put(rec.mac, reaskOf(rec));
+        } else {
+            reasks.remove(rec.mac);
+        }
     }
 
     private void flush() {
@@ -757,6 +891,7 @@ final class PhoneStateMachine {
             bounds.forgotten(mac, rec.sighting.sourceAddress());
         }
         snapshots.remove(mac);
+        reasks.remove(mac);
         served.unpublish(mac);
         writer.forget(mac);
     }

@@ -19,8 +19,17 @@ import pnp.api.ProvisioningFiles.Found;
  * @param token the secret path segment of its HTTP folder
  * @param files its files (phone and common)
  * @param subscriber the address its SUBSCRIBE came from, for servers that only answer that address
+ * @param access its bootstrap, as the access rules need it
  */
-record Served(MacAddress mac, String token, List<Kept> files, String subscriber) {
+record Served(MacAddress mac, String token, List<Kept> files, String subscriber, Bootstrap.Access access) {
+
+    Served(MacAddress mac, String token, List<Kept> files, String subscriber) {
+        this(mac, token, files, subscriber, Bootstrap.Access.UNRESTRICTED);
+    }
+
+    Served with(Bootstrap.Access newAccess) {
+        return new Served(mac, token, files, subscriber, newAccess);
+    }
 
     /**
      * One generated file as the inventory keeps it between render and download: deflated (a
@@ -49,9 +58,14 @@ record Served(MacAddress mac, String token, List<Kept> files, String subscriber)
 
         /** The file as servers get it, content included. */
         Found found() {
+            return found(credentials);
+        }
+
+        /** The file as servers get it, to be authenticated with {@code required} (null: served without). */
+        Found found(Credentials required) {
             ProvisioningFile file = new ProvisioningFile(shell.name(), shell.aliases(), inflate(deflated, length),
                     shell.contentType(), shell.scope());
-            return new Found(mac, file, etag, modified, credentials);
+            return new Found(mac, file, etag, modified, required);
         }
 
         boolean answersTo(String requested) {

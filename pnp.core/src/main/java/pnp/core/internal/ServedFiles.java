@@ -33,6 +33,11 @@ import pnp.api.ProvisioningFiles.NotFound;
  * password).</li>
  * <li>Common files (firmware lists, vendor-wide files) go to anyone who asks by name.</li>
  * <li>A phone that is not published (unassigned, unclaimed, its vendor gone, failed) has no files.</li>
+ * <li>One-shot bootstrap ({@link Bootstrap}): while a phone's bootstrap is open, its token serves its files
+ * without authentication (only to the bootstrap's address when it has one); once it is over, a phone with
+ * HTTP credentials is served only to requests that authenticate, and never over TFTP; a phone without
+ * credentials only to the address it is bound to. Phones not (yet) notified by this version are served as
+ * by rules 1 to 3.</li>
  * </ol>
  *
  * <p>Threading: {@link #publish} and {@link #unpublish} on the inventory's worker thread only;
@@ -68,6 +73,12 @@ final class ServedFiles {
      */
     void publish(MacAddress mac, String token, String subscriber, List<ProvisioningFile> rendered,
             Credentials credentials) {
+        publish(mac, token, subscriber, rendered, credentials, Bootstrap.Access.UNRESTRICTED);
+    }
+
+    /** As {@link #publish(MacAddress, String, String, List, Credentials)}, under the phone's bootstrap. */
+    void publish(MacAddress mac, String token, String subscriber, List<ProvisioningFile> rendered,
+            Credentials credentials, Bootstrap.Access access) {
         Served old = byMac.get(mac);
         Instant now = Instant.now();
         List<Served.Kept> files = new ArrayList<>(rendered.size());
@@ -84,7 +95,7 @@ final class ServedFiles {
             boolean phoneFile = f.scope() == ProvisioningFile.Scope.PHONE;
             files.add(Served.Kept.of(phoneFile ? mac : null, f, etag, modified, phoneFile ? credentials : null));
         }
-        Served served = new Served(mac, token, List.copyOf(files), subscriber);
+        Served served = new Served(mac, token, List.copyOf(files), subscriber, access);
         unpublish(mac);
         byMac.put(mac, served);
         byToken.put(token, served);
@@ -115,6 +126,17 @@ final class ServedFiles {
         }
     }
 
+    /** The phone's bootstrap changed (opened, closed): its files are served under the new one from now on. */
+    void access(MacAddress mac, Bootstrap.Access access) {
+        Served old = byMac.get(mac);
+        if (old == null || old.access().equals(access)) {
+            return;
+        }
+        Served now = old.with(access);
+        byMac.put(mac, now);
+        byToken.put(now.token(), now);
+    }
+
     boolean isPublished(MacAddress mac) {
         return byMac.containsKey(mac);
     }
@@ -134,7 +156,7 @@ final class ServedFiles {
             }
             for (Served.Kept f : served.files()) {
                 if (f.answersTo(key)) {
-                    return f.found();
+                    return byToken(served, f, from);
                 }
             }
             return new NotFound("phone " + served.mac() + " has no file " + name);
@@ -156,6 +178,10 @@ final class ServedFiles {
             if (match != null) {
                 for (Served.Kept f : match.files()) {
                     if (f.answersTo(key)) {
+                        Lookup bootstrap = byNameInBootstrap(match, f, from, protocol);
+                        if (bootstrap != null) {
+                            return bootstrap;
+                        }
                         if (f.credentials() != null && "tftp".equals(protocol)) {
                             // TFTP cannot ask for a password: the file would go to anyone at that address
                             return new NotFound("phone " + match.mac() + "'s files need HTTP authentication ("
@@ -171,6 +197,50 @@ final class ServedFiles {
         }
         Served.Kept common = commonFiles.get(key);
         return common != null ? common.found() : new NotFound("no phone or vendor has a file " + name);
+    }
+
+    /** Rule 6 for a request with the phone's token. */
+    private static Lookup byToken(Served served, Served.Kept f, String from) {
+        Bootstrap.Access a = served.access();
+        if (a.phase() == Bootstrap.Phase.NONE || a.phase() == Bootstrap.Phase.LEGACY
+                || f.shell().scope() == ProvisioningFile.Scope.COMMON) {
+            return f.found();
+        }
+        if (a.open(Instant.now())) {
+            if (!a.from().isEmpty() && !from.equals(a.from())) {
+                return new NotFound("phone " + served.mac() + "'s bootstrap is open only to " + a.from());
+            }
+            return f.found(null);
+        }
+        if (f.credentials() != null) {
+            return f.found(); // must authenticate
+        }
+        if (!from.equals(a.bound())) {
+            return new NotFound("phone " + served.mac() + "'s bootstrap is over and it has no HTTP credentials: served only "
+                    + "to its bound address " + a.bound());
+        }
+        return f.found();
+    }
+
+    /**
+     * Rule 6 for a request by name (TFTP) of a phone file: null when the phone has no bootstrap of this
+     * version (rules 2 and 3 apply as they are).
+     */
+    private static Lookup byNameInBootstrap(Served match, Served.Kept f, String from, String protocol) {
+        Bootstrap.Access a = match.access();
+        if (a.phase() == Bootstrap.Phase.NONE || a.phase() == Bootstrap.Phase.LEGACY || f.credentials() == null
+                || !"tftp".equals(protocol)) {
+            return null;
+        }
+        if (!a.open(Instant.now())) {
+            return new NotFound("phone " + match.mac() + " has HTTP credentials and its bootstrap is over: its files "
+                    + "go over HTTP with authentication only, not over TFTP");
+        }
+        if (!from.equals(match.subscriber()) || (!a.from().isEmpty() && !from.equals(a.from()))) {
+            return new NotFound("phone " + match.mac() + "'s bootstrap over TFTP is open only to "
+                    + (a.from().isEmpty() ? match.subscriber() : a.from()));
+        }
+        return f.found(null);
     }
 
     /**

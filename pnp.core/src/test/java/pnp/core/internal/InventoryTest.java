@@ -180,21 +180,27 @@ class InventoryTest {
     }
 
     @Test
-    void withHttpAuthenticationAPhoneFileIsNotServedOverTftp() throws Exception {
-        inventory.modified((Inventory.Config) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] { Inventory.Config.class },
-                (proxy, method, args) -> method.getName().equals("httpAuthentication") ? "digest"
-                        : method.getDefaultValue()));
+    void withHttpCredentialsAPhoneFileIsNotServedOverTftpAfterItsBootstrap() throws Exception {
+        profile.credentials = true;
         inventory.sighted(sighting());
         await(() -> notifies.size() == 1, "NOTIFY");
         InetAddress phone = InetAddress.getByName("10.200.0.21");
-        ProvisioningFiles.Lookup tftp = inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp");
-        ProvisioningFiles.NotFound refused = assertInstanceOf(ProvisioningFiles.NotFound.class, tftp,
-                "TFTP cannot ask for the password the file is protected with");
-        assertTrue(refused.reason().contains("HTTP authentication"), refused.reason());
+        assertInstanceOf(ProvisioningFiles.Found.class, inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp"),
+                "during its bootstrap the phone may fetch its first file over TFTP from its address");
+        for (int i = 0; i < 2; i++) { // downloads, reboots, downloads again
+            ProvisioningFiles.Found f = assertInstanceOf(ProvisioningFiles.Found.class,
+                    inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp"));
+            inventory.downloaded(f, phone, "tftp", "");
+        }
+        await(() -> state() == PhoneState.PROVISIONED, "two downloads");
+        await(() -> inventory.lookup(null, MAC.value() + ".cfg", phone, "tftp") instanceof ProvisioningFiles.NotFound,
+                "bootstrap closed");
+        ProvisioningFiles.NotFound refused = (ProvisioningFiles.NotFound) inventory.lookup(null, MAC.value() + ".cfg",
+                phone, "tftp");
+        assertTrue(refused.reason().contains("not over TFTP"), refused.reason());
         ProvisioningFiles.Lookup http = inventory.lookup(null, MAC.value() + ".cfg", phone, "http");
         assertEquals("digest", assertInstanceOf(ProvisioningFiles.Found.class, http).credentials().scheme(),
-                "over HTTP the file is found with the credentials pnp.http asks for");
+                "over HTTP the file is found with the credentials pnp.http asks for (digest by default)");
     }
 
     @Test
@@ -283,6 +289,13 @@ class InventoryTest {
 
     /** Claims every phone; one phone file whose content follows the password. */
     static final class Profile implements VendorProfile {
+        volatile boolean credentials;
+
+        @Override
+        public boolean supportsHttpCredentials() {
+            return credentials;
+        }
+
         @Override
         public Claim claim(PhoneSighting phone) {
             return Claim.mine("test");

@@ -46,6 +46,13 @@ import pnp.http.internal.ProvisioningPath.Requested;
  * A completed 200 {@code GET} is reported with {@link ProvisioningFiles#downloaded}; {@code HEAD} and
  * 304 are not. Refusals go to a {@link ProbeLog}; nothing is logged at INFO per request.
  *
+ * <p>Every wrong case answers identically: when the core's {@link ProvisioningFiles#refusalScheme()} is
+ * {@code basic} or {@code digest}, an unknown token or file, a file of another phone or address, a closed
+ * bootstrap, missing or wrong credentials, a Digest {@code uri} of another resource and a source out of
+ * guesses ({@link GuessLimiter}) all get the same 401 with the same challenge(s) and body; with
+ * {@code off}, the same 404. Wrong guesses (not a missing {@code Authorization}, the normal first step)
+ * are counted per source.
+ *
  * <p>Threading: stateless apart from the probe log; {@link #handle} never blocks (the lookup reads
  * memory only), so Jetty may run it on a selector thread.
  */
@@ -65,19 +72,27 @@ public final class ProvisioningHandler extends Handler.Abstract.NonBlocking {
     private final ProvisioningFiles files;
     private final ProbeLog probes;
     private final PhoneAuthentication authentication;
+    private final GuessLimiter guesses;
 
     public ProvisioningHandler(ProvisioningFiles files) {
-        this(files, new ProbeLog());
+        this(files, new ProbeLog(), new PhoneAuthentication(), GuessLimiter.defaults());
     }
 
     ProvisioningHandler(ProvisioningFiles files, ProbeLog probes) {
         this(files, probes, new PhoneAuthentication());
     }
 
+    /** Without a guess limit: for tests about other things. */
     ProvisioningHandler(ProvisioningFiles files, ProbeLog probes, PhoneAuthentication authentication) {
+        this(files, probes, authentication, GuessLimiter.off());
+    }
+
+    ProvisioningHandler(ProvisioningFiles files, ProbeLog probes, PhoneAuthentication authentication,
+            GuessLimiter guesses) {
         this.files = Objects.requireNonNull(files, "files");
         this.probes = Objects.requireNonNull(probes, "probes");
         this.authentication = Objects.requireNonNull(authentication, "authentication");
+        this.guesses = Objects.requireNonNull(guesses, "guesses");
     }
 
     private static ByteBuffer constant(String body) {
@@ -97,21 +112,32 @@ public final class ProvisioningHandler extends Handler.Abstract.NonBlocking {
         Parsed parsed = ProvisioningPath.parse(path);
         InetAddress from = remote(request);
         if (parsed instanceof Refused r) {
-            probes.refused(from, r.status(), masked(path), r.reason());
-            plain(response, r.status(), r.status() == 400 ? BAD_REQUEST : NOT_FOUND, head, callback);
+            if (r.status() == 400) {
+                probes.refused(from, 400, masked(path), r.reason());
+                plain(response, 400, BAD_REQUEST, head, callback);
+            } else {
+                guesses.wrong(from);
+                refuse(response, head, callback, from, path, r.reason());
+            }
             return true;
         }
         Requested wanted = (Requested) parsed;
         if (from == null) {
-            plain(response, 404, NOT_FOUND, head, callback);
+            refuse(response, head, callback, null, path, "no remote address");
+            return true;
+        }
+        if (guesses.exhausted(from)) {
+            refuse(response, head, callback, from, path, "too many wrong tokens or credentials from this address; "
+                    + "refused without looking (one guess regained every " + (GuessLimiter.DEFAULT_REFILL_NANOS
+                            / 1_000_000_000L) + " s)");
             return true;
         }
         String scheme = request.isSecure() ? "https" : "http";
         Lookup lookup = files.lookup(wanted.token(), wanted.name(), from, scheme);
         if (!(lookup instanceof Found found)) {
             String reason = lookup instanceof ProvisioningFiles.NotFound nf ? nf.reason() : "no answer";
-            probes.refused(from, 404, masked(path), reason);
-            plain(response, 404, NOT_FOUND, head, callback);
+            guesses.wrong(from);
+            refuse(response, head, callback, from, path, reason);
             return true;
         }
         if (found.credentials() != null && !authenticated(request, response, callback, found, head, from, path)) {
@@ -137,24 +163,57 @@ public final class ProvisioningHandler extends Handler.Abstract.NonBlocking {
             case OK:
                 return true;
             case BAD_REQUEST:
-                probes.refused(from, 400, masked(path), v.reason());
-                plain(response, 400, BAD_REQUEST, head, callback);
-                return false;
             case WRONG:
-                probes.refused(from, 401, masked(path), v.reason());
-                break;
+                // A Digest uri of another resource too: a 400 would tell that the token and file exist.
+                guesses.wrong(from);
+                refuse(response, head, callback, from, path, v.reason(), found.credentials().scheme());
+                return false;
+            case STALE:
+                // Only a correct answer to an expired nonce of ours gets here: not a wrong case.
+                for (String challenge : authentication.challenges(found.credentials(), true)) {
+                    response.getHeaders().add(HttpHeader.WWW_AUTHENTICATE, challenge);
+                }
+                plain(response, 401, UNAUTHORIZED, head, callback);
+                return false;
             default:
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("HTTP 401 for {} from {}: {}", ProbeLog.printable(masked(path)), from, v.reason());
                 }
-                break;
+                challenge(response, head, callback, found.credentials().scheme());
+                return false;
         }
-        for (String challenge : authentication.challenges(found.credentials(),
-                v.outcome() == PhoneAuthentication.Outcome.STALE)) {
-            response.getHeaders().add(HttpHeader.WWW_AUTHENTICATE, challenge);
+    }
+
+    /**
+     * The one answer of every wrong case (see the class comment), logged through the {@link ProbeLog}.
+     */
+    private void refuse(Response response, boolean head, Callback callback, InetAddress from, String path,
+            String reason) {
+        refuse(response, head, callback, from, path, reason, "off");
+    }
+
+    /** @param fileScheme the scheme of the phone whose credentials were wrong, when the core names none */
+    private void refuse(Response response, boolean head, Callback callback, InetAddress from, String path,
+            String reason, String fileScheme) {
+        String scheme = files.refusalScheme();
+        if ("off".equals(scheme)) {
+            scheme = fileScheme;
+        }
+        boolean challenge = "basic".equals(scheme) || "digest".equals(scheme);
+        probes.refused(from, challenge ? 401 : 404, masked(path), reason);
+        if (challenge) {
+            challenge(response, head, callback, scheme);
+        } else {
+            plain(response, 404, NOT_FOUND, head, callback);
+        }
+    }
+
+    /** 401 with the challenge(s) of the scheme and the constant body. */
+    private void challenge(Response response, boolean head, Callback callback, String scheme) {
+        for (String c : authentication.challenges(new ProvisioningFiles.Credentials(scheme, "", ""), false)) {
+            response.getHeaders().add(HttpHeader.WWW_AUTHENTICATE, c);
         }
         plain(response, 401, UNAUTHORIZED, head, callback);
-        return false;
     }
 
     private void serve(Request request, Response response, Callback callback, Found found, boolean head,

@@ -262,8 +262,8 @@ class AuthenticationTest {
         String other = "/provisioning/" + FakeFiles.TOKEN + "/cfg000b82273b89.xml";
         RawHttp.Answer a = send("GET", DIGEST_FILE,
                 digest("MD5", "GET", other, FakeFiles.DIGEST.user(), FakeFiles.DIGEST.password(), nonce));
-        assertEquals(400, a.status());
-        assertEquals("Bad request\n", a.text());
+        assertEquals(401, a.status(), "refused like wrong credentials: a 400 would tell that the token and file exist");
+        assertEquals("Unauthorized\n", a.text());
     }
 
     @Test

@@ -25,6 +25,8 @@ final class FakeFiles implements ProvisioningFiles {
     /** Every delivery ever reported, also those {@code downloads.clear()} dropped. */
     final java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> lookups = new CopyOnWriteArrayList<>();
+    /** What {@link #refusalScheme()} answers. */
+    volatile String refusalScheme = "off";
     private final Map<String, Found> files;
 
     FakeFiles() {
@@ -93,6 +95,11 @@ final class FakeFiles implements ProvisioningFiles {
             }
         }
         return new NotFound("no file " + name);
+    }
+
+    @Override
+    public String refusalScheme() {
+        return refusalScheme;
     }
 
     @Override

@@ -187,6 +187,15 @@ public final class AtcomProfile implements VendorProfile {
         return settings.resyncEvent();
     }
 
+    /**
+     * Only when the phones fetch over HTTP(S) (urlScheme): the user and password then travel in the
+     * provisioning URL of the file. Over TFTP (the default) nothing can authenticate.
+     */
+    @Override
+    public boolean supportsHttpCredentials() {
+        return ProvisioningUrl.ofSetting(settings.urlScheme()) != ProvisioningUrl.TFTP;
+    }
+
     @Override
     public Rendering render(RenderRequest request) {
         AtcomSettings s = settings;

@@ -178,6 +178,12 @@ public class GrandstreamProfile implements VendorProfile {
         return Optional.of(RESYNC);
     }
 
+    /** P1360/P1361: the phone sends the user and password of its file with every later download (basic or digest). */
+    @Override
+    public boolean supportsHttpCredentials() {
+        return true;
+    }
+
     @Override
     public Rendering render(RenderRequest request) {
         ProfileSettings current = settings;

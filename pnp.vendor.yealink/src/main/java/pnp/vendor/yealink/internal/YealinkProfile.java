@@ -134,6 +134,12 @@ public class YealinkProfile implements VendorProfile {
         return Optional.of(new ResyncEvent("check-sync;reboot=" + reboot, reboot, false, false));
     }
 
+    /** static.auto_provision.server.username/password: used for every later download (basic or digest). */
+    @Override
+    public boolean supportsHttpCredentials() {
+        return true;
+    }
+
     @Override
     public Rendering render(RenderRequest request) {
         YealinkSettings current = settings;
