@@ -177,15 +177,22 @@ final class NotifySender {
 
     /**
      * The phone SUBSCRIBEd (a new SUBSCRIBE, not a retransmission): a PnP NOTIFY to it still on its way to
-     * another contact ends as superseded, since the phone rebooted and no longer listens there. Called on
+     * another port of the same host ends as superseded, since the phone rebooted and no longer listens
+     * there. A SUBSCRIBE from another host supersedes nothing: it may be a stranger naming the MAC. Called on
      * the threads that receive, after the sighting went to the inventory.
      */
     void subscribed(PhoneSighting s) {
         String branch = pnpByPhone.get(s.mac());
         Pending p = branch == null ? null : pending.get(branch);
         String contact = s.contactHost() + ":" + s.contactPort();
-        if (p == null || p.contact().equals(contact) || !pending.remove(branch, p)) {
-            return; // none on its way, or to where the phone still listens: its retransmissions reach it
+        if (p == null || p.contact().equals(contact) || !p.contact().startsWith(s.contactHost() + ":")) {
+            // None on its way, or to where the phone still listens (its retransmissions reach it), or the
+            // SUBSCRIBE names another host: a phone that rebooted keeps its address and changes its port, while
+            // anyone on the LAN can send a SUBSCRIBE naming the MAC (pnp.core decides what it gets).
+            return;
+        }
+        if (!pending.remove(branch, p)) {
+            return;
         }
         pnpByPhone.remove(s.mac(), branch);
         p.exchange().ended(Ending.SUPERSEDED, "superseded: the phone subscribed again from " + contact

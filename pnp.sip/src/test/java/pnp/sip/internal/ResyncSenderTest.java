@@ -255,6 +255,30 @@ class ResyncSenderTest {
         }
     }
 
+    /**
+     * Anyone on the LAN can send a SUBSCRIBE naming a phone's MAC: one from another host does not end the
+     * NOTIFY on its way to the phone (only a new port of the same host, a reboot, does).
+     */
+    @Test
+    void aSubscribeFromAnotherHostSupersedesNothing() throws Exception {
+        try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+            stranger.setSoTimeout(SipComponentTest.ANSWER_TIMEOUT_MILLIS);
+            sendFrom(phone, subscribe("real1", phone.getLocalPort()));
+            assertTrue(receiveOn(phone).startsWith("SIP/2.0 200"));
+            SipComponentTest.waitFor(() -> heard.size() == 1);
+            var first = sip.notify(heard.get(0), "http://127.0.0.1/p/t/cfg", Rendering.APPLICATION_URL)
+                    .toCompletableFuture();
+            String n = receiveOn(phone);
+            assertTrue(n.startsWith("NOTIFY "), n);
+            sendFrom(stranger, subscribe("fake1", stranger.getLocalPort()).replace("127.0.0.1:", "127.0.0.2:"));
+            assertTrue(receiveOn(stranger).startsWith("SIP/2.0 200"));
+            SipComponentTest.waitFor(() -> heard.size() == 2);
+            assertFalse(first.isDone(), "the stranger ended the phone's NOTIFY: " + first);
+            send(answer(n, "200 OK"));
+            assertTrue(first.get(10, TimeUnit.SECONDS).accepted());
+        }
+    }
+
     @Test
     void aSubscribeFromTheSameContactLetsThePendingNotifyGoOn() throws Exception {
         sendFrom(phone, subscribe("same1", phone.getLocalPort()));
