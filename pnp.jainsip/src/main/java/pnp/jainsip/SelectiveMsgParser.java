@@ -4,7 +4,9 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import gov.nist.javax.sip.header.ExtensionHeaderImpl;
 import gov.nist.javax.sip.message.SIPMessage;
@@ -22,7 +24,7 @@ import gov.nist.javax.sip.parser.StringMsgParser;
  * body) is the stock code too. So for the parsed headers this rejects what the stock parser rejects;
  * a header left unparsed is taken as any unknown header is (its value is not checked).
  *
- * <p>Immutable after construction, so one instance may serve every thread.
+ * <p>Thread-safe: one instance may serve every thread.
  */
 public class SelectiveMsgParser extends StringMsgParser {
 
@@ -46,6 +48,17 @@ public class SelectiveMsgParser extends StringMsgParser {
             { "n", "Identity-Info" } };
 
     private final String[] parsed;
+    /**
+     * Header names as phones write them, to their full name and whether it is parsed: a phone model
+     * writes the same dozen names every time, so a lookup of the name as written replaces the compact
+     * name table, lower-casing and the comparisons. Bounded: names made up by a sender are looked up
+     * the long way once the table is full.
+     */
+    private final Map<String, Name> names = new ConcurrentHashMap<>();
+    private static final int MAX_NAMES = 512;
+
+    private record Name(String full, boolean parsed) {
+    }
 
     /** Parses {@link #PNP_HEADERS}. */
     public SelectiveMsgParser() {
@@ -70,19 +83,33 @@ public class SelectiveMsgParser extends StringMsgParser {
             return;
         }
         int colon = header.indexOf(':');
-        String name = colon < 1 ? "" : fullName(header.substring(0, colon).trim());
-        if (name.isEmpty() || isParsed(name)) {
+        Name name = colon < 1 ? null : name(header.substring(0, colon));
+        if (name == null || name.parsed()) {
             // The stock path, also for a line with no name: its error and its listener call are the stock ones.
             super.processHeader(header, message, listener, raw);
             return;
         }
-        ExtensionHeaderImpl text = new ExtensionHeaderImpl(name);
+        ExtensionHeaderImpl text = new ExtensionHeaderImpl(name.full());
         text.setValue(header.substring(colon + 1).trim());
         message.attachHeader(text, false);
     }
 
+    private Name name(String written) {
+        Name n = names.get(written);
+        if (n == null) {
+            String full = fullName(written.trim());
+            if (full.isEmpty()) {
+                return null;
+            }
+            n = new Name(full, isParsed(full));
+            if (names.size() < MAX_NAMES) {
+                names.putIfAbsent(written, n);
+            }
+        }
+        return n;
+    }
+
     private boolean isParsed(String name) {
-        // A handful of short names: comparing beats lower-casing into a new string for a hash lookup.
         for (String p : parsed) {
             if (p.equalsIgnoreCase(name)) {
                 return true;
