@@ -109,6 +109,11 @@ public class SelectiveMsgParser extends StringMsgParser {
         return n;
     }
 
+    /** How many names as written are remembered (for tests). */
+    int knownNames() {
+        return names.size();
+    }
+
     private boolean isParsed(String name) {
         for (String p : parsed) {
             if (p.equalsIgnoreCase(name)) {

@@ -228,6 +228,21 @@ class SelectiveMsgParserTest {
     }
 
     @Test
+    void madeUpHeaderNamesAreReadButTheNameTableStaysBounded() throws Exception {
+        SelectiveMsgParser p = new SelectiveMsgParser();
+        StringBuilder b = new StringBuilder(Samples.SUBSCRIBES.get("yealink").replace("Content-Length: 0\r\n\r\n", ""));
+        for (int i = 0; i < 2000; i++) {
+            b.append("X-Made-Up-").append(i).append(": v").append(i).append("\r\n");
+        }
+        b.append("Content-Length: 0\r\n\r\n");
+        SIPMessage m = p.parseSIPMessage(Samples.bytes(b.toString()), true, false, ParseBench.STACK_LIKE);
+        assertEquals("v1999", ((ExtensionHeader) m.getHeader("X-Made-Up-1999")).getValue());
+        assertEquals("v0", ((ExtensionHeader) m.getHeader("x-made-up-0")).getValue());
+        assertTrue(p.knownNames() <= 512, "remembered " + p.knownNames());
+        assertNotNull(m.getTopmostVia());
+    }
+
+    @Test
     void theFactoryHandsOutTheSelectiveParser() {
         assertInstanceOf(SelectiveMsgParser.class, new SelectiveParserFactory().createMessageParser(null));
     }
