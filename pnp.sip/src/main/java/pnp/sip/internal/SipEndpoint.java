@@ -198,6 +198,9 @@ final class SipEndpoint implements SipListener {
         // UDP only: without these the stack looks for TLS key stores and warns five times at every start.
         props.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", "pnp.jainsip.UdpOnlySecurityManagerProvider");
         props.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
+        // SUBSCRIBE and OPTIONS go to the listener before the stack makes a server transaction for them: they
+        // are answered statelessly anyway, and a transaction per phone is only cost (pnp.jainsip README).
+        props.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", "pnp.jainsip.StatelessValve");
         return props;
     }
 

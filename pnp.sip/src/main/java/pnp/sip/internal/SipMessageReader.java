@@ -23,6 +23,8 @@ import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 
+import pnp.jainsip.SelectiveMsgParser;
+
 /**
  * Reads datagrams into SIP messages under one rule for both paths: {@link StrictSyntax} first, then the
  * stack's parser, then the ranges the parser does not check. The group socket calls {@link #read}; the stack
@@ -66,7 +68,7 @@ final class SipMessageReader implements MessageParserFactory {
         }
         msg.addUnparsed(headerText);
     };
-    private final StringMsgParser parser = new StringMsgParser();
+    private final StringMsgParser parser = new SelectiveMsgParser();
     private final Rejections rejections;
 
     SipMessageReader(Rejections rejections) {
