@@ -9,7 +9,8 @@
 # Same sipp scenario (e2e/sipp/pnp-phone-unicast.xml), same rate/concurrency, same run.
 # Prints one table: phones, failures, phones/s (successful phones / wall time from the first SUBSCRIBE
 # to the last 200), p50/p99 of SUBSCRIBE sent -> NOTIFY received (microseconds, from -trace_shortmsg),
-# the ratio to Kamailio, and for each server its CPU seconds during the measured run; for our JVM also
+# the ratio to Kamailio, and for each server its CPU seconds during the measured run, CPU microseconds
+# per phone and our CPU as a multiple of Kamailio's ("CPU x"); for our JVM also
 # peak RSS (VmHWM), the busiest threads during the run and where the inventory worker was (jstack).
 #
 # Everything runs in a throwaway loopback-only network namespace (unshare --net; needs root): nothing
@@ -321,6 +322,8 @@ O_HWM=$(cat "$WORK/ours.hwm")
 O_NOTIFIED=$(cat "$WORK/ours.notified" 2>/dev/null || echo "?")
 cpu_s() { awk -v t="$1" -v h="$TCK" 'BEGIN { printf "%.2f", t / h }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+# CPU microseconds per phone (ticks over the measured phones)
+us_per_phone() { awk -v t="$1" -v h="$TCK" -v n="$PHONES" 'BEGIN { printf "%.0f", (n > 0 ? t / h * 1e6 / n : 0) }'; }
 
 if [ -s "$WORK/ours.histo" ]; then
   echo
@@ -328,9 +331,10 @@ if [ -s "$WORK/ours.histo" ]; then
   cat "$WORK/ours.histo"
 fi
 echo
-echo "Threads of our JVM by CPU during the measured run (seconds):"
+echo "Threads of our JVM by CPU during the measured run (seconds, and CPU microseconds per phone):"
 join -j1 <(sort -k1,1 "$WORK/threads.0") <(sort -k1,1 "$WORK/threads.1") 2>/dev/null \
-  | awk -v h="$TCK" '{ d = $4 - $2; if (d > 0) printf "%8.2f  %s\n", d / h, $3 }' | sort -rn | head -8
+  | awk -v h="$TCK" -v n="$PHONES" '{ d = $4 - $2; if (d > 0) printf "%8.2f  %6.0f us  %s\n", d / h, d / h * 1e6 / n, $3 }' \
+  | sort -rn | head -10
 echo
 echo "Where the inventory worker thread (pnp-inventory) was in the jstack samples (top frame <- first pnp frame):"
 for f in "$WORK"/jstack.*; do
@@ -374,10 +378,10 @@ fi
 echo
 echo "SIP full flow (SUBSCRIBE->200->NOTIFY->200), $PHONES phones each from its own 127.1.x.y, unicast UDP on lo,"
 echo "sipp -r $RATE -l $LIMIT, warm-up $WARMUP phones first; latency = SUBSCRIBE sent -> NOTIFY received"
-printf '| %-22s | %6s | %8s | %8s | %8s | %8s | %6s | %8s | %8s |\n' server phones failures phones/s "p50 ms" "p99 ms" retrans "CPU s" ratio
-printf '|%s|\n' "------------------------|--------|----------|----------|----------|----------|--------|----------|----------"
-printf '| %-22s | %6d | %8d | %8d | %8s | %8s | %6d | %8s | %8s |\n' "kamailio 5.6 tm+uac" "$PHONES" "$K_FAIL" "$K_RATE" "$K_P50" "$K_P99" "$K_RETR" "$(cpu_s "$K_CPU")" "1.00"
-printf '| %-22s | %6d | %8d | %8d | %8s | %8s | %6d | %8s | %8s |\n' "pnp-server (pnp.sip)" "$PHONES" "$O_FAIL" "$O_RATE" "$O_P50" "$O_P99" "$O_RETR" "$(cpu_s "$O_CPU")" "$(ratio "$O_RATE" "$K_RATE")"
+printf '| %-22s | %6s | %8s | %8s | %8s | %8s | %6s | %8s | %8s | %8s | %8s |\n' server phones failures phones/s "p50 ms" "p99 ms" retrans "CPU s" "us/phone" "CPU x" ratio
+printf '|%s|\n' "------------------------|--------|----------|----------|----------|----------|--------|----------|----------|----------|----------"
+printf '| %-22s | %6d | %8d | %8d | %8s | %8s | %6d | %8s | %8s | %8s | %8s |\n' "kamailio 5.6 tm+uac" "$PHONES" "$K_FAIL" "$K_RATE" "$K_P50" "$K_P99" "$K_RETR" "$(cpu_s "$K_CPU")" "$(us_per_phone "$K_CPU")" "1.00" "1.00"
+printf '| %-22s | %6d | %8d | %8d | %8s | %8s | %6d | %8s | %8s | %8s | %8s |\n' "pnp-server (pnp.sip)" "$PHONES" "$O_FAIL" "$O_RATE" "$O_P50" "$O_P99" "$O_RETR" "$(cpu_s "$O_CPU")" "$(us_per_phone "$O_CPU")" "$(ratio "$O_CPU" "$K_CPU")" "$(ratio "$O_RATE" "$K_RATE")"
 echo "home on $(df --output=fstype "$WORK" | tail -1); our JVM: CPU $(cpu_s "$O_CPU") s during the run ($(cpu_s "$O_CPU_TOTAL") s since start), peak RSS (VmHWM) $O_HWM MB;" \
   "$O_NOTIFIED phone records in state NOTIFIED; wall time kamailio ${K_EL} s, ours ${O_EL} s"
 echo "kamailio phones/s of its $KAM_RUNS runs:$KAM_ALL (median shown)"
