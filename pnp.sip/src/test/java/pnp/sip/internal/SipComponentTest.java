@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import pnp.api.MacAddress;
-import pnp.api.Phone;
 import pnp.api.PhoneInventory;
 import pnp.api.PhoneNotifier.NotifyOutcome;
 import pnp.api.PhoneSighting;
@@ -51,32 +49,7 @@ class SipComponentTest {
 
     @BeforeEach
     void start() throws Exception {
-        PhoneInventory inventory = new PhoneInventory() {
-            @Override
-            public void sighted(PhoneSighting s) {
-                heard.add(s);
-            }
-
-            @Override
-            public List<Phone> phones() {
-                return List.of();
-            }
-
-            @Override
-            public Optional<Phone> phone(MacAddress mac) {
-                return Optional.empty();
-            }
-
-            @Override
-            public boolean renotify(MacAddress mac) {
-                return false;
-            }
-
-            @Override
-            public boolean forget(MacAddress mac) {
-                return false;
-            }
-        };
+        PhoneInventory inventory = ResyncSenderTest.inventory(heard);
         service = new SipComponent(inventory, config(SETTINGS));
         phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         phone.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
