@@ -36,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CredentialsEndToEndTest {
 
-    static final String JAR = System.getProperty("pnp.jar");
     static final String SIPP = System.getProperty("pnp.sipp");
     static final String CONSOLE = PhonesConsoleTest.CONSOLE;
     static final String ALICE = "000b82273b89";
