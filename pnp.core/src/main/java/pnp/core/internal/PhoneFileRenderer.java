@@ -123,12 +123,15 @@ final class PhoneFileRenderer {
         }
     }
 
-    /** {@code off}, {@code basic} or {@code digest} from the configured text (anything else: off, with a warning). */
+    /**
+     * {@code off}, {@code basic} or {@code digest} from the configured text; anything else is {@code digest}
+     * (the default), with a warning: a typo must not turn the phones' authentication off.
+     */
     static String authentication(String configured) {
         String auth = configured.trim().toLowerCase(Locale.ROOT);
         if (!auth.equals("off") && !auth.equals("basic") && !auth.equals("digest")) {
-            LOG.warn("pnp.core httpAuthentication '{}' is not off, basic or digest: using off", auth);
-            return "off";
+            LOG.warn("pnp.core httpAuthentication '{}' is not off, basic or digest: using digest", LogText.of(auth));
+            return "digest";
         }
         return auth;
     }
