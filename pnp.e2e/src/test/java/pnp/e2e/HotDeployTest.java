@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the Yealink bundle; a pre-assigned Yealink phone (sipp) SUBSCRIBEs over multicast, gets its 200 and
  * is recorded unclaimed; while it waits for the NOTIFY, {@code pnp.vendor.yealink}'s jar is renamed
  * into {@code deploy/}; the phone gets the NOTIFY and curl downloads its file with the assignment in
- * it; then the jar is deleted, the URL answers 404 and the phone is unclaimed again.
+ * it; then the jar is deleted, the URL is refused (401, pnp.http's one refusal) and the phone is unclaimed again.
  *
  * <p>The jar is copied beside {@code deploy/} and renamed in, so FileInstall's scan (every second)
  * never sees half a jar. Every wait is a bounded poll.
@@ -74,7 +74,7 @@ class HotDeployTest {
                 // FileInstall polls every second: 5 s, although this is within the inventory's start-up
                 // grace (10 s, while profiles may still arrive), which must not hold a profile that left
                 + "for i in $(seq 1 300); do code=$(curl -s -o /dev/null -w '%{http_code}' \"$url\"); "
-                + "[ \"$code\" = 404 ] && break; sleep 0.1; done\n"
+                + "[ \"$code\" = 401 ] && break; sleep 0.1; done\n"
                 + "echo \"after removal $code in $(( ($(date +%s%N) - removed) / 1000000 )) ms\"\n"
                 + waitForState("UNCLAIMED", 300)
                 + "echo \"after removal: state=$(phone_state " + JOURNAL + " " + MAC + ")\"\n", 150);
@@ -97,7 +97,7 @@ class HotDeployTest {
             assertTrue(file.contains("\n" + line + "\n"), line + " in\n" + file);
         }
         assertTrue(out.contains("after download: state=DOWNLOADED"), context);
-        assertTrue(out.contains("after removal 404"), "the file is no longer served:\n" + context);
+        assertTrue(out.contains("after removal 401"), "the file is no longer served:\n" + context);
         assertTrue(out.contains("after removal: state=UNCLAIMED"), context);
         String log = Namespace.serverLog(dir);
         assertTrue(log.contains("Vendor profile Yealink arrived"), log);
