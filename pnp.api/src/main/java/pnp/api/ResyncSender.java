@@ -11,7 +11,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p>{@code pnp.sip} registers the built-in sender with {@link #BUILT_IN_RANKING}: it sends from this
  * server's SIP stack to the request's contact, retransmits as RFC 3261 says, and answers one 401/407
- * challenge with the assignment's digest credentials.
+ * challenge with the {@linkplain ResyncRequest#credentials() credentials the phone holds}: those of
+ * the file it last downloaded, not necessarily the assignment's (an edited password reaches the phone
+ * only with the download the resync asks for).
  *
  * <p><b>For a PBX.</b> Some phones act only on a NOTIFY from the registrar they are registered with
  * ({@link ResyncEvent#registrarOnly()}), and behind NAT only the registrar's flow reaches them. A PBX
@@ -41,7 +43,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * must complete, normally, within about a minute (RFC 3261 gives up on a non-INVITE transaction after
  * 32 s); a stage completed exceptionally, or an exception thrown by {@code send}, is recorded as
  * {@link ResyncOutcome.Result#NOT_SENT} with the exception's message. The request carries the
- * phone's SIP password: never log it.
+ * phone's SIP passwords (the assignment's and the phone's current {@link ResyncRequest#credentials()}):
+ * never log them.
  *
  * @since 1.1
  */

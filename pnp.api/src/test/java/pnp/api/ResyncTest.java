@@ -74,6 +74,19 @@ class ResyncTest {
     }
 
     @Test
+    void aRequestCarriesTheCredentialsThePhoneHoldsWhichMayBeOlderThanItsAssignment() {
+        Assignment edited = assignment(MAC);
+        ResyncEvent e = ResyncEvent.checkSync(false);
+        assertEquals(SipCredentials.of(edited), new ResyncRequest(phone(), edited, e, "192.0.2.7", 5060).credentials());
+        SipCredentials old = new SipCredentials("4000", "old-password");
+        ResyncRequest r = new ResyncRequest(phone(), edited, e, "192.0.2.7", 5060, old);
+        assertEquals(old, r.credentials());
+        assertFalse(r.toString().contains("old-password"), r.toString());
+        assertThrows(IllegalArgumentException.class, () -> new SipCredentials("4000", ""));
+        assertThrows(IllegalArgumentException.class, () -> new SipCredentials("", "pw"));
+    }
+
+    @Test
     void outcomesCarryARealStatusOrNone() {
         assertTrue(ResyncOutcome.accepted(200, "200 OK").accepted());
         assertEquals(ResyncOutcome.Result.DEMANDS_AUTHENTICATION, ResyncOutcome.demandsAuthentication(401, "401").result());

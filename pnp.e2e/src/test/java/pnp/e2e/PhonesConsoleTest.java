@@ -24,7 +24,7 @@ class PhonesConsoleTest {
     static final String JAR = System.getProperty("pnp.jar");
     static final String SIPP = System.getProperty("pnp.sipp");
     static final String CONSOLE = "http://127.0.0.1:8080/system/console";
-    static final Pattern ROW = Pattern.compile("\"mac\":\"([0-9a-f:]{17})\".*?\"state\":\"([A-Z]+)\"");
+    static final Pattern ROW = Pattern.compile("\"mac\":\"([0-9a-f:]{17})\".*?\"state\":\"([A-Z_]+)\"");
 
     /** The console password, from the log of the first start. */
     static final String PASSWORD = "pw=$(grep -o \"password '[^']*'\" home/server.log | head -1 | cut -d\"'\" -f2)\n";

@@ -73,8 +73,8 @@ final class Options {
               --resync B[,B...]     how: accept (200, then download again from the config server path in
                                     its file, with the HTTP credentials there), challenge (401 Digest;
                                     200 and download once answered with the SIP account's credentials
-                                    from its file), ignore (no answer). Several: phone i takes the
-                                    (i mod n)-th (default accept)
+                                    from its file), ignore (no answer), accept-only (200, no download).
+                                    Several: phone i takes the (i mod n)-th (default accept)
 
             Downloads
               --downloads N         downloads of the URL per phone (default 1; 0: SIP only). From the
@@ -86,7 +86,8 @@ final class Options {
               --tftp-timeout MS     TFTP resend timeout (default 1000); --tftp-retries N (default 5)
               --max-file-size B     largest file accepted (default 16777216)
               --save-files DIR      keep each phone's first copy of each file as DIR/<mac>/<name>, to
-                                    compare with what the server serves later
+                                    compare with what the server serves later; a resident phone keeps
+                                    its latest download after a resync as DIR/<mac>/resync/<name>
 
             Output
               --out FILE            per-phone results as CSV (outcome, reason, latencies, URL, bytes)

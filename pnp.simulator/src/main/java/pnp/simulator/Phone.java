@@ -323,7 +323,7 @@ final class Phone {
     }
 
     /** The file names come from the NOTIFY's URL or the file list: only the last path segment is used. */
-    private static void save(java.nio.file.Path dir, List<Downloader.Fetched> files) throws IOException {
+    static void save(java.nio.file.Path dir, List<Downloader.Fetched> files) throws IOException {
         java.nio.file.Files.createDirectories(dir);
         for (Downloader.Fetched f : files) {
             String name = f.name().substring(f.name().lastIndexOf('/') + 1);

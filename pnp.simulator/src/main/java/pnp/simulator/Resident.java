@@ -22,8 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * in its file, with the HTTP credentials written there;</li>
  * <li>{@link Behaviour#CHALLENGE}: answers 401 with a Digest challenge; a NOTIFY that answers it with
  * the SIP account's credentials from its file gets 200 and the download, a wrong one another 401;</li>
- * <li>{@link Behaviour#IGNORE}: sends nothing back.</li>
+ * <li>{@link Behaviour#IGNORE}: sends nothing back;</li>
+ * <li>{@link Behaviour#ACCEPT_ONLY}: answers 200 and does nothing, as the phones that servers' users
+ * complain about do.</li>
  * </ul>
+ * With {@code --save-files}, the files of the latest download after a resync are kept beside the first
+ * ones, in {@code <mac>/resync/}.
  * A retransmission of a NOTIFY already accepted gets its 200 again, without a second download. Runs on
  * the phone's own thread until {@code until}.
  */
@@ -31,19 +35,19 @@ final class Resident {
 
     /** How a phone reacts to a resync NOTIFY. */
     enum Behaviour {
-        ACCEPT, CHALLENGE, IGNORE;
+        ACCEPT, CHALLENGE, IGNORE, ACCEPT_ONLY;
 
         static Behaviour of(String id) {
             for (Behaviour b : values()) {
-                if (b.name().equalsIgnoreCase(id.strip())) {
+                if (b.id().equalsIgnoreCase(id.strip())) {
                     return b;
                 }
             }
-            throw new IllegalArgumentException("--resync takes accept, challenge or ignore: " + id);
+            throw new IllegalArgumentException("--resync takes accept, challenge, ignore or accept-only: " + id);
         }
 
         String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -157,6 +161,11 @@ final class Resident {
                 }
             }
             case ACCEPT -> accept(socket, m, from, until);
+            case ACCEPT_ONLY -> {
+                accepted++;
+                lastAccepted = key;
+                respond(socket, m, from, 200, "OK", null);
+            }
         }
     }
 
@@ -174,6 +183,9 @@ final class Resident {
             current = again;
             file = PhoneFile.read(options.vendor, again);
             failure = "";
+            if (options.saveFiles != null) {
+                Phone.save(options.saveFiles.resolve(mac).resolve("resync"), again);
+            }
         } catch (Failure f) {
             failure = f.category() + ": " + f.detail();
         }

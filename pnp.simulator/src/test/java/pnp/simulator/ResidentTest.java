@@ -1,6 +1,7 @@
 package pnp.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,9 +66,9 @@ class ResidentTest {
             Path csv = dir.resolve("r.csv");
             Path summary = dir.resolve("s.txt");
             AtomicReference<Integer> rc = new AtomicReference<>();
-            Thread sim = new Thread(() -> rc.set(Main.run(new String[] {"--phones", "3", "--target",
-                    "127.0.0.1:" + pnp.getLocalPort(), "--source-from", "127.4.0.10", "--concurrency", "3", "--linger", "0",
-                    "--resident", "8", "--resync", "accept,challenge,ignore", "--timeout", "60", "--out", csv.toString(),
+            Thread sim = new Thread(() -> rc.set(Main.run(new String[] {"--phones", "4", "--target",
+                    "127.0.0.1:" + pnp.getLocalPort(), "--source-from", "127.4.0.10", "--concurrency", "4", "--linger", "0", "--save-files", dir.resolve("saved").toString(),
+                    "--resident", "8", "--resync", "accept,challenge,ignore,accept-only", "--timeout", "60", "--out", csv.toString(),
                     "--summary", summary.toString(), "--quiet"}, new PrintStream(new ByteArrayOutputStream()),
                     new PrintStream(new ByteArrayOutputStream()))));
             sim.start();
@@ -75,7 +76,7 @@ class ResidentTest {
             // provision: 200 and a NOTIFY (URL /notify/...) for every SUBSCRIBE; remember the contacts
             Map<String, InetSocketAddress> contacts = new ConcurrentHashMap<>();
             long stop = System.nanoTime() + 20_000_000_000L;
-            while (http.requests.size() < 3 && System.nanoTime() < stop) {
+            while (http.requests.size() < 4 && System.nanoTime() < stop) {
                 String msg = receive(pnp);
                 if (msg == null || !msg.startsWith("SUBSCRIBE ")) {
                     continue;
@@ -94,7 +95,7 @@ class ResidentTest {
                             contact);
                 }
             }
-            assertEquals(3, contacts.size(), "three phones provisioned");
+            assertEquals(4, contacts.size(), "four phones provisioned");
             version.set(2); // the administrator changed something: the next download differs
 
             // phone 1: accept
@@ -118,6 +119,10 @@ class ResidentTest {
             // phone 3: ignore
             send(pnp, notify(pnp, "check-sync", "rs-3", 1, "", null), contacts.get("000b82000003"));
             assertNull(answer(pnp, "rs-3"), "an ignoring phone sends nothing");
+
+            // phone 4: accept, and nothing more
+            send(pnp, notify(pnp, "resync", "rs-4", 1, "", null), contacts.get("000b82000004"));
+            assertTrue(answer(pnp, "rs-4").startsWith("SIP/2.0 200"));
 
             sim.join(60_000);
             assertEquals(0, rc.get());
@@ -146,9 +151,23 @@ class ResidentTest {
             assertEquals(1, fromFilePath.get("000b82000001").get(), "downloaded from P237's path with P1360/P1361");
             assertEquals(1, fromFilePath.get("000b82000002").get());
             assertNull(fromFilePath.get("000b82000003"));
+            String[] o = byMac.get("000b82000004");
+            assertEquals("accept-only", o[columns.indexOf("resync")]);
+            assertEquals("1", o[columns.indexOf("resync_200")]);
+            assertEquals("0", o[columns.indexOf("resync_downloads")]);
+            assertNull(fromFilePath.get("000b82000004"), "accepted, never downloaded");
+            Path saved = dir.resolve("saved/000B82000001");
+            try (var names = Files.list(saved.resolve("resync"))) {
+                Path resynced = names.findFirst().orElseThrow();
+                assertEquals(new String(file("000b82000001", port.get(), 2), java.nio.charset.StandardCharsets.UTF_8),
+                        Files.readString(resynced), "the download after the resync is kept");
+                assertEquals(new String(file("000b82000001", port.get(), 1), java.nio.charset.StandardCharsets.UTF_8),
+                        Files.readString(saved.resolve(resynced.getFileName().toString())), "beside the first");
+            }
+            assertFalse(Files.exists(dir.resolve("saved/000B82000004/resync")));
             assertEquals(0, unauthorized.get(), "Basic credentials sent from the start");
             String s = Files.readString(summary);
-            assertTrue(s.contains("resident=3") && s.contains("resync_downloads=2") && s.contains("resync_changed=2"), s);
+            assertTrue(s.contains("resident=4") && s.contains("resync_downloads=2") && s.contains("resync_changed=2"), s);
         }
     }
 
@@ -161,6 +180,8 @@ class ResidentTest {
         assertEquals(Resident.Behaviour.CHALLENGE, o.resyncBehaviour(0));
         assertEquals(Resident.Behaviour.IGNORE, o.resyncBehaviour(1));
         assertEquals(Resident.Behaviour.CHALLENGE, o.resyncBehaviour(2));
+        assertEquals(Resident.Behaviour.ACCEPT_ONLY,
+                Options.parse("--resident", "5", "--phones", "1", "--resync", "accept-only").resyncBehaviour(0));
     }
 
     @Test

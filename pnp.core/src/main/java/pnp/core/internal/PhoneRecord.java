@@ -8,6 +8,7 @@ import pnp.api.MacAddress;
 import pnp.api.Phone;
 import pnp.api.PhoneSighting;
 import pnp.api.PhoneState;
+import pnp.api.SipCredentials;
 
 /**
  * What the inventory keeps of one phone. Mutable; touched only on the inventory's worker thread.
@@ -46,6 +47,18 @@ final class PhoneRecord {
     String filesDigest = "";
     /** Per phone file downloaded: a digest of the bytes the phone got the last time. */
     final Map<String, String> downloadedDigests = new HashMap<>();
+    /**
+     * The SIP credentials written in the files last rendered, and per phone file a digest of its bytes: a
+     * download of exactly those bytes gives the phone these credentials. Memory only (every start renders).
+     */
+    SipCredentials renderedCredentials;
+    final Map<String, String> renderedDigests = new HashMap<>();
+    /**
+     * The SIP credentials in the file the phone last downloaded: what it checks a resync's digest against
+     * until it downloads its edited files. Null when not known (a record from before they were kept). Saved
+     * in the journal like the HTTP password; never logged, never in a snapshot.
+     */
+    SipCredentials phoneCredentials;
 
     // The last resync (see Phone.Resync); resyncRequested is null when there never was one.
     Instant resyncRequested;

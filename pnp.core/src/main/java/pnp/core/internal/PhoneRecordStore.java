@@ -29,6 +29,7 @@ import pnp.api.MacAddress;
 import pnp.api.Phone;
 import pnp.api.PhoneSighting;
 import pnp.api.PhoneState;
+import pnp.api.SipCredentials;
 
 /**
  * Keeps the phone inventory in one append-only journal, {@code data/phones/phones.journal}: each
@@ -280,6 +281,10 @@ final class PhoneRecordStore {
         put(p, "token", rec.token);
         put(p, "httpUser", rec.httpUser);
         put(p, "httpPassword", rec.httpPassword);
+        if (rec.phoneCredentials != null) {
+            put(p, "sipAuthId", rec.phoneCredentials.authId());
+            put(p, "sipPassword", rec.phoneCredentials.password());
+        }
         put(p, "revision", Long.toString(rec.revision));
         put(p, "inputsDigest", rec.inputsDigest);
         put(p, "downloads", Long.toString(rec.downloads));
@@ -364,6 +369,11 @@ final class PhoneRecordStore {
             rec.token = p.getProperty("token", "");
             rec.httpUser = p.getProperty("httpUser", "");
             rec.httpPassword = p.getProperty("httpPassword", "");
+            String sipAuthId = p.getProperty("sipAuthId", "");
+            String sipPassword = p.getProperty("sipPassword", "");
+            if (!sipAuthId.isEmpty() && !sipPassword.isEmpty()) {
+                rec.phoneCredentials = new SipCredentials(sipAuthId, sipPassword);
+            }
             rec.revision = Long.parseLong(p.getProperty("revision", "0"));
             rec.inputsDigest = p.getProperty("inputsDigest", "");
             rec.downloads = Long.parseLong(p.getProperty("downloads", "0"));

@@ -39,6 +39,7 @@ import pnp.api.ResyncEvent;
 import pnp.api.ResyncOutcome;
 import pnp.api.ResyncProgress;
 import pnp.api.ResyncRequest;
+import pnp.api.SipCredentials;
 
 /**
  * The phones and their state machine, on one worker thread: what was heard of each phone, which
@@ -490,6 +491,7 @@ final class PhoneStateMachine {
         }
         String filesBefore = rec.filesDigest;
         rec.filesDigest = filesDigest(rendering);
+        rendered(rec, assignment, rendering);
         if (!forceNotify && rec.running()) {
             // Running with files it fetched: a NOTIFY with its URL would go to a phone no longer listening for
             // one. If what it would download now differs from what it has, it is told to fetch it again.
@@ -594,6 +596,19 @@ final class PhoneStateMachine {
         }
         String before = rec.downloadedDigests.put(d.file(), digest);
         boolean bytesChanged = !digest.equals(before);
+        if (digest.equals(rec.renderedDigests.get(d.file())) && !rec.renderedCredentials.equals(rec.phoneCredentials)) {
+            // Only the bytes of the latest render carry its credentials: a download of older bytes served just
+            // before an edit leaves the phone with the ones it had.
+            rec.phoneCredentials = rec.renderedCredentials;
+        }
+        String current = rec.renderedDigests.get(d.file());
+        boolean stale = current != null && !current.equals(digest);
+        if (stale && (rec.state == PhoneState.RESYNCING || rec.state == PhoneState.RESYNC_FAILED)) {
+            // the bytes from before the change, served just before it: the phone still has to fetch the new ones
+            events.post(PhoneEvents.DOWNLOADED, rec);
+            changed(rec);
+            return;
+        }
         if (rec.state == PhoneState.RESYNCING || rec.state == PhoneState.RESYNC_FAILED) {
             resynced(rec, d, bytesChanged);
             return;
@@ -690,7 +705,9 @@ final class PhoneStateMachine {
         }
         ResyncRequest request;
         try {
-            request = new ResyncRequest(phone, assignment, event.get(), host, port);
+            // the phone answers its challenge with the account in the file it has, not the one it is told to fetch
+            request = new ResyncRequest(phone, assignment, event.get(), host, port,
+                    rec.phoneCredentials != null ? rec.phoneCredentials : SipCredentials.of(assignment));
         } catch (RuntimeException e) {
             resyncFailed(rec, "cannot address the phone: " + e.getMessage());
             return;
@@ -775,6 +792,17 @@ final class PhoneStateMachine {
     private void publishProgress() {
         resyncProgress = new ResyncProgress(resyncQueue.size(), resyncsUnderWay.size(), batchSent, batchResynced,
                 batchFailed, resyncQueue.rate());
+    }
+
+    /** Remembers which bytes carry which SIP credentials, for {@link #onDownload}. */
+    private static void rendered(PhoneRecord rec, Assignment assignment, Rendering rendering) {
+        rec.renderedCredentials = SipCredentials.of(assignment);
+        rec.renderedDigests.clear();
+        for (ProvisioningFile f : rendering.files()) {
+            if (f.scope() != ProvisioningFile.Scope.COMMON) {
+                rec.renderedDigests.put(f.name(), Inventory.digest(f.content()));
+            }
+        }
     }
 
     /** What the phone would download: every file's name and bytes. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,7 @@ import pnp.api.ResyncOutcome;
 import pnp.api.ResyncRequest;
 import pnp.api.ResyncSender;
 import pnp.api.ResyncSenderService;
+import pnp.api.SipCredentials;
 import pnp.api.VendorProfile;
 import pnp.api.VendorProfileService;
 
@@ -98,7 +100,9 @@ class ResyncTest {
         assertEquals("check-sync;reboot=false", r.event().event());
         assertEquals("10.200.0.21", r.contactHost(), "the Contact of its latest SUBSCRIBE");
         assertEquals(5062, r.contactPort());
-        assertEquals("pw-2", r.assignment().password(), "the account to answer a challenge with");
+        assertEquals("pw-2", r.assignment().password(), "the account as assigned now");
+        assertEquals(new SipCredentials("201", "pw-1"), r.credentials(),
+                "the phone still holds the password of the file it downloaded: its challenge is answered with it");
         sender.answers.get(0).complete(ResyncOutcome.accepted(200, "200 OK"));
         await(() -> phone().reason().contains("waiting for the download"), "waits for the download");
         assertEquals(PhoneState.RESYNCING, state());
@@ -111,6 +115,49 @@ class ResyncTest {
         assertEquals("fake", resync.sender());
         assertEquals("ACCEPTED: 200 OK", resync.outcome());
         assertEquals(1, inventory.resyncProgress().resynced());
+    }
+
+    @Test
+    void aChallengeIsAnsweredWithTheCredentialsOfTheFileThePhoneLastDownloadedAcrossRestarts() throws Exception {
+        provision();
+        assign(MAC, "202", "pw-2");
+        await(() -> state() == PhoneState.RESYNCING, "queued");
+        inventory.deactivate();
+        inventory = activate();
+        inventory.addProfile(profile, Map.of(VendorProfileService.VENDOR, "Test"));
+        assign(MAC, "202", "pw-2");
+        inventory.addResyncSender(sender, Map.of(ResyncSenderService.NAME, "fake"));
+        await(() -> inventory.resyncProgress().queued() == 1, "queued again");
+        clock.advance(Duration.ofSeconds(5));
+        await(() -> sender.requests.size() == 1, "sent");
+        assertEquals(new SipCredentials("201", "pw-1"), sender.requests.get(0).credentials(),
+                "the credentials of its last download were saved, and the edit did not replace them");
+        assertEquals("202", sender.requests.get(0).assignment().extension());
+        sender.answers.get(0).complete(ResyncOutcome.accepted(200, "200 OK"));
+        download();
+        await(() -> state() == PhoneState.RESYNCED, "resynced");
+        assertTrue(inventory.resync(MAC));
+        await(() -> sender.requests.size() == 2, "sent again");
+        assertEquals(new SipCredentials("202", "pw-2"), sender.requests.get(1).credentials(),
+                "it downloaded the edited file: it holds the new account now");
+        await(() -> journal().contains("sipPassword=pw-2"), "saved with the record (flushed once a second)");
+        assertFalse(inventory.phone(MAC).orElseThrow().toString().contains("pw-"), "not in what readers see");
+    }
+
+    @Test
+    void aDownloadOfBytesServedBeforeAnEditLeavesThePhoneWithItsOldCredentials() throws Exception {
+        provision();
+        InetAddress address = InetAddress.getByName(PHONE_ADDRESS);
+        ProvisioningFiles.Found old = assertInstanceOf(ProvisioningFiles.Found.class,
+                inventory.lookup(null, MAC.value() + ".cfg", address, "http"));
+        assign(MAC, "201", "pw-2");
+        barrier();
+        inventory.downloaded(old, address, "http", "test"); // served pw-1 just before the edit, counted after it
+        barrier();
+        assertEquals(PhoneState.RESYNCING, state(), "the old bytes are not the change: still to be resynced");
+        assertTrue(inventory.resync(MAC));
+        await(() -> sender.requests.size() == 1, "sent");
+        assertEquals("pw-1", sender.requests.get(0).credentials().password());
     }
 
     @Test
@@ -362,6 +409,14 @@ class ResyncTest {
             }
         };
         return i;
+    }
+
+    private String journal() {
+        try {
+            return Files.readString(dir.resolve("phones/" + PhoneRecordStore.JOURNAL));
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private Phone phone() {

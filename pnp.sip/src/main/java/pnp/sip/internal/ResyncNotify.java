@@ -30,8 +30,8 @@ import pnp.api.ResyncRequest;
 /**
  * One resync NOTIFY: an out-of-dialog {@code NOTIFY} with the vendor's {@code Event}, {@code Subscription-State:
  * terminated} and no body (as PBXs send {@code check-sync}), to the request's contact, sent and retransmitted
- * by the {@link NotifySender}. A 401/407 is answered once with the digest of the assignment's authentication
- * id and password, in a new request of the same Call-ID with the next CSeq (RFC 3261 22.2); a second
+ * by the {@link NotifySender}. A 401/407 is answered once with the digest of the credentials the phone holds
+ * ({@link ResyncRequest#credentials()}: its last downloaded file's, not an edited assignment's), in a new request of the same Call-ID with the next CSeq (RFC 3261 22.2); a second
  * challenge means the phone refuses those credentials.
  *
  * <p>Its answers arrive on the stack's threads and its requests are built on the sender's; the stage
@@ -96,8 +96,8 @@ final class ResyncNotify implements NotifySender.Exchange {
         notify.setHeader(HEADERS.createContentLengthHeader(0));
         if (answering != null) {
             try {
-                AuthorizationHeader authorization = Digest.answer(HEADERS, answering, notify, to.assignment().authId(),
-                        to.assignment().password());
+                AuthorizationHeader authorization = Digest.answer(HEADERS, answering, notify, to.credentials().authId(),
+                        to.credentials().password());
                 notify.setHeader(authorization);
             } catch (Digest.Unanswerable e) {
                 // cannot happen: checked when the challenge came (answered below)
@@ -123,7 +123,7 @@ final class ResyncNotify implements NotifySender.Exchange {
     private void challenged(Response r, String status) {
         if (challenge != null) {
             result.complete(ResyncOutcome.demandsAuthentication(r.getStatusCode(), status
-                    + " again: the phone refused the digest of " + LogText.field(to.assignment().authId(), 80)));
+                    + " again: the phone refused the digest of " + LogText.field(to.credentials().authId(), 80)));
             return;
         }
         try {

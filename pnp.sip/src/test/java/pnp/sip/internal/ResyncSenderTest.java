@@ -44,6 +44,7 @@ import pnp.api.Rendering;
 import pnp.api.ResyncEvent;
 import pnp.api.ResyncOutcome;
 import pnp.api.ResyncRequest;
+import pnp.api.SipCredentials;
 
 /**
  * The built-in resync sender on real UDP sockets, the test playing the phone: 200, 401 then 200 with the digest
@@ -56,6 +57,7 @@ class ResyncSenderTest {
     static final Map<String, Object> SETTINGS = Map.of("address", "127.0.0.1", "port", PORT, "multicast", false);
     static final MacAddress MAC = MacAddress.parse("000B82273B89").orElseThrow();
     static final String PASSWORD = "s3cret-Pa55";
+    static final String OLD_PASSWORD = "0ld-s3cret";
     static final String REALM = "phone-realm";
 
     final List<PhoneSighting> heard = new CopyOnWriteArrayList<>();
@@ -130,6 +132,26 @@ class ResyncSenderTest {
         System.err.print(logged);
         assertTrue(logged.contains("Resync NOTIFY (resync) to phone 000b82273b89"), logged);
         assertFalse(logged.contains(PASSWORD), "the password is never logged");
+    }
+
+    @Test
+    void aChallengeIsAnsweredWithTheCredentialsThePhoneHoldsNotThoseOfItsEditedAssignment() throws Exception {
+        ResyncRequest edited = request(ResyncEvent.checkSync(false));
+        ResyncRequest withOld = new ResyncRequest(edited.phone(), edited.assignment(), edited.event(),
+                edited.contactHost(), edited.contactPort(), new SipCredentials("auth-200", OLD_PASSWORD));
+        var outcome = sender.send(withOld).toCompletableFuture();
+        String first = receive();
+        assertTrue(first.startsWith("NOTIFY sip:201@"), "addressed to the line as assigned now: " + first);
+        send(challenge(first, "401 Unauthorized", "WWW-Authenticate", "qop=\"auth\", "));
+        String second = receiveNotRetransmissionOf(first);
+        Map<String, String> auth = digestParameters(header(second, "Authorization"));
+        assertEquals("auth-200", auth.get("username"), "the authentication id in the phone's file");
+        assertEquals(expectedResponse(auth, "NOTIFY", OLD_PASSWORD), auth.get("response"),
+                "the digest of the password in the phone's file");
+        assertNotEquals(expectedResponse(auth, "NOTIFY", PASSWORD), auth.get("response"));
+        assertFalse(second.contains(OLD_PASSWORD), second);
+        send(answer(second, "200 OK"));
+        assertTrue(outcome.get(10, TimeUnit.SECONDS).accepted());
     }
 
     @Test
@@ -326,7 +348,11 @@ class ResyncSenderTest {
 
     /** RFC 2617 3.2.2.1, computed here from the phone's side with the password the phone knows. */
     static String expectedResponse(Map<String, String> auth, String method) throws Exception {
-        String ha1 = md5(auth.get("username") + ":" + auth.get("realm") + ":" + PASSWORD);
+        return expectedResponse(auth, method, PASSWORD);
+    }
+
+    static String expectedResponse(Map<String, String> auth, String method, String password) throws Exception {
+        String ha1 = md5(auth.get("username") + ":" + auth.get("realm") + ":" + password);
         String ha2 = md5(method + ":" + auth.get("uri"));
         return auth.containsKey("qop")
                 ? md5(ha1 + ":" + auth.get("nonce") + ":" + auth.get("nc") + ":" + auth.get("cnonce") + ":"
