@@ -45,6 +45,7 @@ import pnp.api.ProvisioningFiles;
 import pnp.api.ResyncProgress;
 import pnp.api.ResyncSender;
 import pnp.api.Reask;
+import pnp.api.RenderRequest;
 import pnp.api.ServerStatus;
 import pnp.api.VendorProfile;
 
@@ -195,6 +196,27 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
         VendorProfiles.ProfileRef ref = profiles.add(profile, props);
         LOG.info("Vendor profile {} arrived (ranking {}); offering it the phones", ref.vendor(), ref.ranking());
         profilesChanged();
+        warmUp(profile, ref.vendor());
+    }
+
+    /**
+     * Renders a made-up phone once, off the worker, and throws the files away: a vendor's first rendering
+     * loads its template engine and parses its templates (seconds with the C1 compiler), which the first
+     * phone of a boot storm would otherwise wait for on the worker, long enough for phones to give up.
+     */
+    private static void warmUp(VendorProfile profile, String vendor) {
+        Thread t = new Thread(() -> {
+            try {
+                Assignment sample = new Assignment(MacAddress.parse("020000000001").orElseThrow(), "100", "100", "100",
+                        "warm-up-only", "Warm-up", "", 0, "", List.of(), List.of(), Map.of());
+                profile.render(new RenderRequest(sample, "", "192.0.2.1", "http://192.0.2.1/provisioning/warm-up/",
+                        "tftp://192.0.2.1", "", "", 1));
+            } catch (RuntimeException e) {
+                LOG.debug("Warm-up rendering of {} failed: {}", vendor, e.toString());
+            }
+        }, "pnp-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Its configuration changed (a vendor setting): its phones' files are rendered again, changes resynced. */
