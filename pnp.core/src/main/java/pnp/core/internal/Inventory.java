@@ -4,16 +4,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Dictionary;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -388,12 +387,17 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
                 userAgent, Instant.now()), digest(file.file().content()));
     }
 
-    /** Tells one download's bytes from another's (a resync reports whether the phone got new ones). */
+    /**
+     * Tells one file's bytes from another's (a resync reports whether the phone got new ones): length,
+     * CRC-32 and Adler-32, computed natively, as {@link ServedFiles#etag}. SHA-256 here and in
+     * {@code filesDigest} cost the worker about a seventh of its time in sip-bench.
+     */
     static String digest(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        Adler32 adler = new Adler32();
+        adler.update(content);
+        return Integer.toHexString(content.length) + "-" + Long.toHexString(crc.getValue()) + "-"
+                + Long.toHexString(adler.getValue());
     }
 }

@@ -3,14 +3,11 @@ package pnp.core.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -807,18 +804,11 @@ final class PhoneStateMachine {
 
     /** What the phone would download: every file's name and bytes. */
     private static String filesDigest(Rendering rendering) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (ProvisioningFile f : rendering.files()) {
-                md.update(f.name().getBytes(StandardCharsets.UTF_8));
-                md.update((byte) 0);
-                md.update(f.content());
-                md.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(md.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        StringBuilder b = new StringBuilder();
+        for (ProvisioningFile f : rendering.files()) {
+            b.append(f.name()).append('/').append(Inventory.digest(f.content())).append('\n');
         }
+        return Inventory.digest(b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
