@@ -1,5 +1,5 @@
-# Sourced by the benchmarks (storm.sh, sip-bench.sh): the web console's Phones page as a script uses it,
-# and waiting for a server to go quiet. Needs curl; CONSOLE is the console's base URL.
+# Sourced by the benchmarks (storm.sh, sip-bench.sh, resync-bench.sh): the web console's Phones page as a
+# script uses it, waiting for a server to go quiet, and the benchmark's temp folder. Needs curl; CONSOLE is the console's base URL.
 
 # The admin password pnp.console generated on first start, from the server's log (empty until logged).
 console_password() { # log file
@@ -34,4 +34,22 @@ wait_until_quiet() { # ticks-function pid
     [ "$quiet" -ge 4 ] && { echo yes; return; }
   done
   echo no
+}
+
+# The benchmark's temp folder: makes $WORK (under DIR) and, on exit, ends the namespace part ($NS_PID, when
+# set), copies the raw files to KEEP (when set, without the framework cache and the jars) and removes $WORK.
+bench_workdir() { # name dir keep
+  WORK="$(mktemp -d "$2/$1.XXXXXX")"
+  NS_PID=""
+  BENCH_KEEP="$3"
+  trap bench_cleanup EXIT
+  trap 'exit 143' INT TERM
+}
+bench_cleanup() {
+  if [ -n "$NS_PID" ]; then kill "$NS_PID" 2>/dev/null || true; wait "$NS_PID" 2>/dev/null || true; fi
+  if [ -n "$BENCH_KEEP" ] && [ -d "$WORK" ]; then
+    mkdir -p "$BENCH_KEEP" && cp -r "$WORK"/. "$BENCH_KEEP"/ 2>/dev/null || true
+    rm -rf "$BENCH_KEEP/home/felix-cache" "$BENCH_KEEP"/*.jar
+  fi
+  rm -rf "$WORK"
 }

@@ -154,18 +154,7 @@ SIMJAR="$ROOT/pnp.simulator/target/pnp-phones.jar"
 for f in "$JAR" "$SIMJAR"; do [ -f "$f" ] || { echo "missing $f: mvn -o -B install -DskipTests" >&2; exit 1; }; done
 for c in java curl unshare python3; do command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 1; }; done
 
-WORK="$(mktemp -d "${RESYNC_BENCH_TMPDIR:-/tmp}/resync.XXXXXX")"
-NS_PID=""
-cleanup() {
-  if [ -n "$NS_PID" ]; then kill "$NS_PID" 2>/dev/null || true; wait "$NS_PID" 2>/dev/null || true; fi
-  if [ -n "${RESYNC_BENCH_KEEP:-}" ] && [ -d "$WORK" ]; then
-    mkdir -p "$RESYNC_BENCH_KEEP" && cp -r "$WORK"/. "$RESYNC_BENCH_KEEP"/ 2>/dev/null || true
-    rm -rf "$RESYNC_BENCH_KEEP/home/felix-cache" "$RESYNC_BENCH_KEEP"/*.jar
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' INT TERM
+bench_workdir resync "${RESYNC_BENCH_TMPDIR:-/tmp}" "${RESYNC_BENCH_KEEP:-}"
 cp "$JAR" "$WORK/pnp-server.jar"
 cp "$SIMJAR" "$WORK/pnp-phones.jar"
 mkdir -p "$WORK/home/deploy"

@@ -279,18 +279,7 @@ if [ ! -f "$SIM" ]; then
 fi
 for c in java curl ss unshare; do command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 1; }; done
 
-WORK="$(mktemp -d "${STORM_TMPDIR:-/tmp}/storm.XXXXXX")"
-NS_PID=""
-cleanup() {
-  if [ -n "$NS_PID" ]; then kill "$NS_PID" 2>/dev/null || true; wait "$NS_PID" 2>/dev/null || true; fi
-  if [ -n "${STORM_KEEP:-}" ] && [ -d "$WORK" ]; then
-    mkdir -p "$STORM_KEEP" && cp -r "$WORK"/. "$STORM_KEEP"/ 2>/dev/null || true
-    rm -rf "$STORM_KEEP/home/felix-cache" "$STORM_KEEP"/*.jar
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' INT TERM
+bench_workdir storm "${STORM_TMPDIR:-/tmp}" "${STORM_KEEP:-}"
 cp "$JAR" "$WORK/pnp-server.jar"   # others may rebuild the jars while we run
 cp "$SIM" "$WORK/pnp-phones.jar"
 
