@@ -62,9 +62,13 @@ final class PhoneFileRenderer {
         String httpUser = auth.equals("off") ? "" : rec.httpUser;
         String httpPassword = auth.equals("off") ? "" : rec.httpPassword;
         // Every input of the render, in an order that does not change between runs (Map.copyOf's does).
-        String digest = digest(ref.vendor(), a.toString(), a.password(), a.voicemail(), a.lineKeys().toString(),
-                new TreeMap<>(a.overrides()).toString(), s.model(), host, httpBase + rec.token + "/", tftpBase, auth,
-                httpUser, httpPassword);
+        String inputs = String.join("\u0000", ref.vendor(), a.toString(), a.password(), a.voicemail(),
+                a.lineKeys().toString(), new TreeMap<>(a.overrides()).toString(), s.model(), host,
+                httpBase + rec.token + "/", tftpBase, auth, httpUser, httpPassword);
+        String digest = Inventory.digest(inputs.getBytes(StandardCharsets.UTF_8));
+        if (rec.inputsDigest.length() == 64 && rec.inputsDigest.equals(sha256(inputs))) {
+            rec.inputsDigest = digest; // saved by an earlier version (SHA-256): the same inputs, the same revision
+        }
         if (!digest.equals(rec.inputsDigest)) {
             rec.revision++;
             rec.inputsDigest = digest;
@@ -142,10 +146,11 @@ final class PhoneFileRenderer {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static String digest(String... parts) {
+    /** How earlier versions digested the render inputs: read only to carry their revision over. */
+    private static String sha256(String inputs) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8)));
+                    .digest(inputs.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
