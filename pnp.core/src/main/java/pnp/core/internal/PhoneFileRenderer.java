@@ -1,6 +1,5 @@
 package pnp.core.internal;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 
@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import pnp.api.Assignment;
 import pnp.api.PhoneSighting;
+import pnp.api.ProvisioningFile;
 import pnp.api.ProvisioningFiles.Credentials;
 import pnp.api.RenderRequest;
 import pnp.api.Rendering;
@@ -23,8 +24,9 @@ import pnp.api.Rendering;
 /**
  * Has the claiming profile render one phone's files and publishes them: gives the phone its secrets
  * (URL token, HTTP credentials) the first time they are needed, counts a revision whenever an input of
- * the render changes, and makes sure the record those files were rendered from is on disk before they
- * are served, so that after a crash every URL that was served serves the same bytes again.
+ * the render changes, and serves the files once the caller knows the record they were rendered from is
+ * on disk ({@link RecordWriter#whenSaved}), so that after a crash every URL that was served serves the
+ * same bytes again.
  *
  * <p>Threading: the inventory's worker thread only.
  */
@@ -35,24 +37,27 @@ final class PhoneFileRenderer {
 
     private final ProvisioningUrls urls;
     private final ServedFiles served;
-    private final RecordWriter writer;
-
-    PhoneFileRenderer(ProvisioningUrls urls, ServedFiles served, RecordWriter writer) {
+    PhoneFileRenderer(ProvisioningUrls urls, ServedFiles served) {
         this.urls = urls;
         this.served = served;
-        this.writer = writer;
+    }
+
+    /** Rendered files not yet served: {@link #publish} serves them once their record is on disk. */
+    record Unpublished(String token, String subscriber, List<ProvisioningFile> files, Credentials credentials) {
     }
 
     /**
-     * Renders and publishes the phone's files.
+     * Renders the phone's files and keeps them in {@code rec.unpublished} for {@link #publish}: the token and
+     * credentials in them go out in the NOTIFY and the phone's file, and after a kill -9 the record must come
+     * back as it is now, or a URL the phone already has would find nothing (a pre-assigned phone would come
+     * back "not heard") or other bytes. So the caller publishes once {@link RecordWriter#whenSaved} says so.
      *
      * @param rec a phone that was heard
      * @param httpAuthentication {@code off}, {@code basic} or {@code digest}
      * @param fallbackHttpPort the HTTP port for URLs when {@code pnp.http} reports none
-     * @throws IOException when the record cannot be saved (nothing is published then)
      */
     Rendering render(PhoneRecord rec, VendorProfiles.ProfileRef ref, Assignment a, String httpAuthentication,
-            int fallbackHttpPort, Duration bootstrapWindow) throws IOException {
+            int fallbackHttpPort) {
         PhoneSighting s = rec.sighting;
         String host = ProvisioningUrls.host(s);
         String httpBase = urls.httpBase(host, fallbackHttpPort);
@@ -73,19 +78,28 @@ final class PhoneFileRenderer {
             rec.revision++;
             rec.inputsDigest = digest;
         }
-        if (rec.servingUnsaved()) {
-            // The token and credentials go out in the NOTIFY and into the phone's file, and the files are served
-            // from this record: after a kill -9 it must come back as it is now, or a URL the phone already has
-            // would find nothing (a pre-assigned phone would come back "not heard") or other bytes.
-            writer.saveNow(rec);
-        }
         RenderRequest request = new RenderRequest(a, s.model(), host, httpBase + rec.token + "/", tftpBase, httpUser,
                 httpPassword, rec.revision);
         Rendering rendering = ref.profile().render(request);
-        served.publish(rec.mac, rec.token, s.sourceAddress(), rendering.files(),
-                httpUser.isEmpty() ? null : new Credentials(auth, httpUser, httpPassword),
-                Bootstrap.access(rec, bootstrapWindow));
+        rec.unpublished = new Unpublished(rec.token, s.sourceAddress(), rendering.files(),
+                httpUser.isEmpty() ? null : new Credentials(auth, httpUser, httpPassword));
         return rendering;
+    }
+
+    /** Serves the files of the phone's latest render, if not served yet, under its bootstrap as it is now. */
+    void publish(PhoneRecord rec, Duration bootstrapWindow) {
+        Unpublished u = rec.unpublished;
+        if (u != null) {
+            rec.unpublished = null;
+            served.publish(rec.mac, u.token(), u.subscriber(), u.files(), u.credentials(),
+                    Bootstrap.access(rec, bootstrapWindow));
+        }
+    }
+
+    /** Stops serving the phone's files, and forgets a render not served yet. */
+    void unpublish(PhoneRecord rec) {
+        rec.unpublished = null;
+        served.unpublish(rec.mac);
     }
 
     /**

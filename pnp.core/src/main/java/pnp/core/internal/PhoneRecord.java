@@ -39,10 +39,12 @@ final class PhoneRecord {
     boolean notifyPending;
     /** A token or credentials were made and not yet handed to the store. */
     boolean secretsUnsaved;
-    /** {@link #serving()} as last handed to the store: what a restart would serve. */
-    private String savedServing = "";
+    /** {@link #serving()} as last written to the store: what a restart would serve. */
+    String savedServing = "";
     /** The files changed while a NOTIFY was pending: send another once it is answered or failed. */
     boolean notifyAgain;
+    /** The latest render, until it is served (once the record it was rendered from is on disk); not persisted. */
+    PhoneFileRenderer.Unpublished unpublished;
     /** A digest of the files last rendered (names and bytes); empty before the first render. */
     String filesDigest = "";
     /** Per phone file downloaded: a digest of the bytes the phone got the last time. */
@@ -99,7 +101,7 @@ final class PhoneRecord {
     }
 
     /** What the served files depend on: the inputs of the last render, and who they are served to. */
-    private String serving() {
+    String serving() {
         // The bootstrap too: a phone notified before a kill -9 must find its bootstrap open after the restart.
         return inputsDigest + " " + (sighting == null ? "" : sighting.sourceAddress()) + " " + bootstrap + " "
                 + bootstrapFrom;

@@ -112,7 +112,7 @@ final class PhoneStateMachine {
         this.notifier = notifier;
         this.events = events;
         this.writer = new RecordWriter(new PhoneRecordStore(phonesDirectory), worker, records::get);
-        this.renderer = new PhoneFileRenderer(urls, served, writer);
+        this.renderer = new PhoneFileRenderer(urls, served);
     }
 
     /** Loads the records and starts the flushes and the start-up grace. */
@@ -431,7 +431,7 @@ final class PhoneStateMachine {
             return; // its profile or assignment has not arrived yet since the start
         }
         if (ranking.winner() == null) {
-            served.unpublish(rec.mac);
+            renderer.unpublish(rec);
             boolean was = !rec.profile.isEmpty();
             rec.profile = "";
             rec.claimReason = ranking.reason();
@@ -454,7 +454,7 @@ final class PhoneStateMachine {
             }
         }
         if (assignment == null) {
-            served.unpublish(rec.mac);
+            renderer.unpublish(rec);
             if (rec.sighting != null) {
                 enter(rec, PhoneState.CLAIMED, "no assignment yet" + bounds.note(rec.sighting.sourceAddress()), null);
             }
@@ -478,9 +478,9 @@ final class PhoneStateMachine {
         long revisionBefore = rec.revision;
         try {
             rendering = renderer.render(rec, profile, assignment,
-                    PhoneFileRenderer.authentication(config.httpAuthentication()), config.httpPort(), window());
-        } catch (IOException | RuntimeException e) {
-            served.unpublish(rec.mac);
+                    PhoneFileRenderer.authentication(config.httpAuthentication()), config.httpPort());
+        } catch (RuntimeException e) {
+            renderer.unpublish(rec);
             enter(rec, PhoneState.FAILED, profile.vendor() + " could not render the files: " + e.getMessage(),
                     PhoneEvents.FAILED);
             LOG.warn("Phone {}: {}", rec.mac, LogText.of(rec.reason));
@@ -502,6 +502,7 @@ final class PhoneStateMachine {
                         "files unchanged since its last download", null);
             }
             changed(rec);
+            publishWhenSaved(rec, null);
             return;
         }
         boolean served = rec.state == PhoneState.NOTIFIED || isRunningState(rec.state);
@@ -511,6 +512,7 @@ final class PhoneStateMachine {
         }
         changed(rec);
         if (!(forceNotify || !served || changed)) {
+            publishWhenSaved(rec, null);
             return;
         }
         if (rec.notifyPending) {
@@ -518,9 +520,40 @@ final class PhoneStateMachine {
             // the same dialog and CSeq. It points at the files just published; if they changed (or a new one
             // was asked for), notify again once it is over.
             rec.notifyAgain |= changed || forceNotify;
+            publishWhenSaved(rec, null);
             return;
         }
-        sendNotify(rec, rendering);
+        publishWhenSaved(rec, rendering);
+    }
+
+    /**
+     * Serves the latest render, and sends its NOTIFY when {@code notifyWith} is given, once the record they
+     * come from is on disk (at once when it already is): a kill -9 must not lose a token, password or
+     * bootstrap a phone was given. The phones rendered while the store thread writes are written together
+     * in its next append, so the worker never waits for the disk.
+     */
+    private void publishWhenSaved(PhoneRecord rec, Rendering notifyWith) {
+        if (notifyWith != null) {
+            rec.notifyPending = true; // from now: a SUBSCRIBE heard before it goes out does not send another
+        }
+        writer.whenSaved(rec, failure -> {
+            if (records.get(rec.mac) != rec) {
+                return; // forgotten meanwhile
+            }
+            if (failure != null) {
+                renderer.unpublish(rec);
+                rec.notifyPending = false;
+                enter(rec, PhoneState.FAILED, "its record could not be saved (" + failure.getMessage()
+                        + "): files not served, NOTIFY not sent", PhoneEvents.FAILED);
+                LOG.warn("Phone {}: {}", rec.mac, LogText.of(rec.reason));
+                return;
+            }
+            renderer.publish(rec, window());
+            if (notifyWith != null) {
+                rec.notifyPending = false;
+                sendNotify(rec, notifyWith);
+            }
+        });
     }
 
     private void sendNotify(PhoneRecord rec, Rendering rendering) {
@@ -584,12 +617,12 @@ final class PhoneStateMachine {
             served.access(mac, Bootstrap.access(rec, window()));
             LOG.info("Phone {}: bootstrap closed after {} download(s); its files now need {}", mac,
                     rec.bootstrapDownloads, rec.httpPassword.isEmpty() ? "its bound address" : "its HTTP credentials");
-            try {
-                writer.saveNow(rec); // a kill -9 must not reopen it
-            } catch (IOException e) {
-                LOG.warn("Phone {}: cannot save its closed bootstrap yet ({}); retried with the next flush", mac,
-                        e.toString());
-            }
+            writer.whenSaved(rec, failure -> { // at once: a kill -9 must not reopen it
+                if (failure != null) {
+                    LOG.warn("Phone {}: cannot save its closed bootstrap yet ({}); retried with the next flush", mac,
+                            failure.toString());
+                }
+            });
         }
         String before = rec.downloadedDigests.put(d.file(), digest);
         boolean bytesChanged = !digest.equals(before);
@@ -885,8 +918,12 @@ final class PhoneStateMachine {
             return;
         }
         MacAddress mac = removed.get().assignment().mac();
-        served.unpublish(mac);
         PhoneRecord rec = records.get(mac);
+        if (rec != null) {
+            renderer.unpublish(rec);
+        } else {
+            served.unpublish(mac);
+        }
         if (rec != null && rec.sighting == null) {
             drop(mac);
         } else if (rec != null) {

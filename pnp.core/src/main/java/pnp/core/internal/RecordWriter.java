@@ -1,18 +1,22 @@
 package pnp.core.internal;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -22,25 +26,52 @@ import pnp.api.MacAddress;
 
 /**
  * Writes phone records to the {@link PhoneRecordStore} without making the inventory's worker wait for
- * the disk: the worker marks records {@link #changed}, and {@link #flush} (once a second, on the worker)
- * formats every changed record and hands the batch to the store thread, which appends it (and compacts
- * the journal when it is mostly dead lines). Writes, deletes and compactions happen on the store thread
- * in the order they were handed over, so a phone's last line is always its latest state.
+ * the disk. The worker formats a record (consistent with its state) and queues the line; the store
+ * thread appends everything queued since its last append in one write (group commit), and deletes in
+ * their place, so a phone's last line is always its latest state. Three ways in:
+ * <ul>
+ * <li>{@link #changed}: written with the next {@link #flush} (once a second, on the worker);</li>
+ * <li>{@link #whenSaved}: for a record whose loss would break a promise about to be made to the phone
+ * (a token or password about to go out in a NOTIFY or a file): the action runs on the worker once the
+ * record as it is now has been written, or at once when it already was;</li>
+ * <li>{@link #forget}: the record's deletion, after any line of it still queued.</li>
+ * </ul>
  *
- * <p>{@link #saveNow} is the exception: for a record whose loss would break a promise already made
- * to the phone (a token or password about to go out, files about to be served), it waits for the write.
- *
- * <p>Threading: everything but {@link #close} on the inventory's worker thread.
+ * <p>Threading: everything but {@link #close} on the inventory's worker thread; {@link #drain} on the
+ * store thread, which never touches inventory state (results go back to the worker as a task).
  */
 final class RecordWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordWriter.class);
+
+    /** A record formatted for the store; {@code save} is set when the worker waits for it. */
+    private record Line(MacAddress mac, byte[] content, Save save) {
+    }
+
+    /** A record's deletion, queued in order with its lines. */
+    private record Delete(MacAddress mac) {
+    }
+
+    /** One write the worker waits for: what the record served when it was formatted, and what runs after. */
+    private static final class Save {
+        final String serving;
+        final List<Consumer<IOException>> then = new ArrayList<>(2);
+
+        Save(String serving) {
+            this.serving = serving;
+        }
+    }
 
     private final PhoneRecordStore store;
     private final ScheduledExecutorService worker;
     /** The worker's current record of a phone, or null when it was forgotten. */
     private final Function<MacAddress, PhoneRecord> records;
     private final Set<MacAddress> dirty = new LinkedHashSet<>();
+    /** Worker only: the latest queued save of each phone, until it is written. */
+    private final Map<MacAddress, Save> saving = new HashMap<>();
+    /** Lines and deletes in the worker's order, taken by the store thread. */
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
     /** Writes phone records, in the order they were handed over; never touches inventory state. */
     private final ExecutorService storeThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pnp-inventory-store");
@@ -70,82 +101,147 @@ final class RecordWriter {
         dirty.add(mac);
     }
 
-    /** Hands every changed record to the store thread: formatted here (consistent with the worker's state), written there. */
+    /** Queues every changed record, formatted now. */
     void flush() {
         if (dirty.isEmpty()) {
             return;
         }
-        Map<MacAddress, byte[]> batch = new LinkedHashMap<>();
         for (MacAddress mac : dirty) {
             PhoneRecord rec = records.apply(mac);
             if (rec != null) {
-                batch.put(mac, PhoneRecordStore.format(rec));
-                rec.saved();
+                queue.add(new Line(mac, PhoneRecordStore.format(rec), saveOf(rec)));
             }
         }
         dirty.clear();
-        try {
-            storeThread.execute(() -> write(batch));
-        } catch (RejectedExecutionException e) {
-            write(batch); // stopping: write it here
+        drainSoon();
+    }
+
+    /**
+     * Runs {@code then} on the worker once the record, as it is now, is on disk (with null), or could not
+     * be written (with the error; it is written again with a later flush). At once when what the record
+     * serves was written already; after the queued write when one with the same content is under way.
+     */
+    void whenSaved(PhoneRecord rec, Consumer<IOException> then) {
+        Save pending = saving.get(rec.mac);
+        if (pending != null && !rec.secretsUnsaved && pending.serving.equals(rec.serving())) {
+            pending.then.add(then);
+            return;
+        }
+        if (pending == null && !rec.servingUnsaved()) {
+            then.accept(null);
+            return;
+        }
+        Save save = saveOf(rec);
+        save.then.add(then);
+        dirty.remove(rec.mac);
+        queue.add(new Line(rec.mac, PhoneRecordStore.format(rec), save));
+        drainSoon();
+    }
+
+    /** The save a line of the record fulfils: a new one when it carries unsaved serving state, else null. */
+    private Save saveOf(PhoneRecord rec) {
+        if (!rec.servingUnsaved()) {
+            return null;
+        }
+        Save save = new Save(rec.serving());
+        rec.secretsUnsaved = false; // in this line now; set again if it cannot be written
+        saving.put(rec.mac, save);
+        return save;
+    }
+
+    /** Deletes the phone's record, after any line of it that is still queued. */
+    void forget(MacAddress mac) {
+        dirty.remove(mac);
+        queue.add(new Delete(mac));
+        drainSoon();
+    }
+
+    private void drainSoon() {
+        if (drainQueued.compareAndSet(false, true)) {
+            try {
+                storeThread.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                drain(); // stopping: write it here
+            }
         }
     }
 
-    private void write(Map<MacAddress, byte[]> batch) {
+    /** Store thread: appends all lines queued so far in one write, deletes in their place. */
+    private void drain() {
+        drainQueued.set(false); // what is queued after this is taken by the next drain
+        Map<MacAddress, byte[]> batch = new LinkedHashMap<>();
+        List<Line> lines = new ArrayList<>();
+        for (Object item = queue.poll(); item != null; item = queue.poll()) {
+            if (item instanceof Line line) {
+                batch.put(line.mac(), line.content()); // a later line of the same phone replaces an earlier one
+                lines.add(line);
+            } else if (item instanceof Delete delete) {
+                write(batch, lines);
+                batch = new LinkedHashMap<>();
+                lines = new ArrayList<>();
+                try {
+                    store.delete(delete.mac());
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete the record of phone {}: {}", delete.mac(), e.toString());
+                }
+            }
+        }
+        write(batch, lines);
+    }
+
+    private void write(Map<MacAddress, byte[]> batch, List<Line> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        IOException failure = null;
         try {
             store.write(batch);
         } catch (IOException e) {
+            failure = e;
             LOG.error("Cannot save {} phone record(s) in {}: {} (will retry in a second)", batch.size(),
                     store.directory(), e.toString());
-            try {
-                worker.schedule(() -> batch.keySet().stream().filter(m -> records.apply(m) != null)
-                        .forEach(dirty::add), 1, TimeUnit.SECONDS);
-            } catch (RejectedExecutionException ex) {
-                // stopping: nothing left to retry with
-            }
         }
-    }
-
-    /** Writes one record now, waiting for the store thread (after anything handed to it before). */
-    void saveNow(PhoneRecord rec) throws IOException {
-        byte[] content = PhoneRecordStore.format(rec);
-        try {
-            storeThread.submit(() -> {
-                store.write(Map.of(rec.mac, content));
-                return null;
-            }).get(10, TimeUnit.SECONDS);
-            rec.saved();
-            dirty.remove(rec.mac);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while saving phone " + rec.mac);
-        } catch (TimeoutException | RejectedExecutionException e) {
-            throw new IOException("could not save phone " + rec.mac + ": " + e);
+        if (failure == null && lines.stream().allMatch(l -> l.save() == null)) {
+            return; // nobody waits
         }
-    }
-
-    /** Deletes the phone's record, after any write of it that is still queued. */
-    void forget(MacAddress mac) {
-        dirty.remove(mac);
-        Runnable delete = () -> {
-            try {
-                store.delete(mac);
-            } catch (IOException e) {
-                LOG.warn("Cannot delete the record of phone {}: {}", mac, e.toString());
-            }
-        };
+        IOException result = failure;
         try {
-            storeThread.execute(delete);
+            worker.execute(() -> written(lines, result));
         } catch (RejectedExecutionException e) {
-            delete.run();
+            // stopping: nobody left to tell
+        }
+    }
+
+    /** Worker: the lines were written (failure null) or not. */
+    private void written(List<Line> lines, IOException failure) {
+        for (Line line : lines) {
+            PhoneRecord rec = records.apply(line.mac());
+            Save save = line.save();
+            if (failure != null && rec != null) {
+                dirty.add(line.mac()); // with the next flush
+                if (save != null) {
+                    rec.secretsUnsaved = true;
+                }
+            }
+            if (save == null) {
+                continue;
+            }
+            if (saving.get(line.mac()) == save) {
+                saving.remove(line.mac());
+            }
+            if (failure == null && rec != null) {
+                rec.savedServing = save.serving;
+            }
+            save.then.forEach(t -> t.accept(failure));
         }
     }
 
     /** After the worker has stopped (and flushed): writes what is queued and closes the journal. */
     boolean close(long timeout, TimeUnit unit) throws InterruptedException {
-        storeThread.execute(store::close);
+        storeThread.execute(() -> {
+            drain();
+            store.close();
+        });
         storeThread.shutdown();
         return storeThread.awaitTermination(timeout, unit);
     }

@@ -62,7 +62,7 @@ class RenderRevisionTest {
         worker = Executors.newSingleThreadScheduledExecutor();
         PhoneRecordStore store = new PhoneRecordStore(dir);
         writer = new RecordWriter(store, worker, m -> null);
-        renderer = new PhoneFileRenderer(new ProvisioningUrls(), new ServedFiles(), writer);
+        renderer = new PhoneFileRenderer(new ProvisioningUrls(), new ServedFiles());
     }
 
     @AfterEach
@@ -83,7 +83,7 @@ class RenderRevisionTest {
     }
 
     Rendering render(PhoneRecord rec, Assignment a) throws Exception {
-        return renderer.render(rec, ref, a, "off", 8080, Duration.ofMinutes(15));
+        return renderer.render(rec, ref, a, "off", 8080);
     }
 
     @Test
