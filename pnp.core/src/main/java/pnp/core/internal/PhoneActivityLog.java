@@ -13,7 +13,7 @@ import pnp.api.MacAddress;
 
 /**
  * The inventory's INFO lines for what happens to phones in a boot storm: a new phone heard, a file
- * downloaded. Each kind is logged line by line up to a number per window; beyond that (a site's phones
+ * downloaded, a bootstrap closed. Each kind is logged line by line up to a number per window; beyond that (a site's phones
  * booting at once) the rest are counted and the count is logged when the window ends: ten thousand lines
  * would cost the worker a quarter of its time and bury the rest. What the phone said of itself is
  * escaped ({@link LogText}).
@@ -25,9 +25,11 @@ final class PhoneActivityLog {
     private static final Logger LOG = LoggerFactory.getLogger(Inventory.class);
     static final int HEARD_LINES_PER_WINDOW = 20;
     static final int DOWNLOAD_LINES_PER_WINDOW = 10;
+    static final int BOOTSTRAP_LINES_PER_WINDOW = 10;
 
     private final Window heard;
     private final Window downloads;
+    private final Window bootstraps;
 
     PhoneActivityLog() {
         this(System::nanoTime);
@@ -38,6 +40,8 @@ final class PhoneActivityLog {
                 "{} more new phones heard in the last {} s, not logged one by one (the console lists them)");
         downloads = new Window(nanoClock, DOWNLOAD_LINES_PER_WINDOW, TimeUnit.SECONDS.toNanos(1),
                 "{} more downloads in the last {} s, not logged one by one (the console lists the phones)");
+        bootstraps = new Window(nanoClock, BOOTSTRAP_LINES_PER_WINDOW, TimeUnit.SECONDS.toNanos(10),
+                "{} more bootstraps closed in the last {} s, not logged one by one");
     }
 
     void heard(PhoneSighting s) {
@@ -54,10 +58,18 @@ final class PhoneActivityLog {
         }
     }
 
+    /** The phone's one-shot bootstrap is over: from now on its files need {@code needs}. */
+    void bootstrapClosed(MacAddress mac, int downloads, String needs) {
+        if (bootstraps.admit()) {
+            LOG.info("Phone {}: bootstrap closed after {} download(s); its files now need {}", mac, downloads, needs);
+        }
+    }
+
     /** Once a second: reports what was not logged one by one when its window has ended. */
     void tick() {
         heard.tick();
         downloads.tick();
+        bootstraps.tick();
     }
 
     /** Lines of one kind: so many per window, the rest summed up. */

@@ -613,17 +613,26 @@ final class PhoneStateMachine {
         }
         rec.lastDownload = d;
         rec.downloads++;
-        if (Bootstrap.downloaded(rec, d.time(), window())) {
+        boolean closed = Bootstrap.downloaded(rec, d.time(), window());
+        if (closed) {
             served.access(mac, Bootstrap.access(rec, window()));
-            LOG.info("Phone {}: bootstrap closed after {} download(s); its files now need {}", mac,
-                    rec.bootstrapDownloads, rec.httpPassword.isEmpty() ? "its bound address" : "its HTTP credentials");
-            writer.whenSaved(rec, failure -> { // at once: a kill -9 must not reopen it
+            activityLog.bootstrapClosed(mac, rec.bootstrapDownloads,
+                    rec.httpPassword.isEmpty() ? "its bound address" : "its HTTP credentials");
+        }
+        recordDownload(rec, d, digest);
+        if (closed) {
+            // Queued now rather than with the next flush: a kill -9 must not reopen it.
+            writer.whenSaved(rec, failure -> {
                 if (failure != null) {
                     LOG.warn("Phone {}: cannot save its closed bootstrap yet ({}); retried with the next flush", mac,
                             failure.toString());
                 }
             });
         }
+    }
+
+    /** What the download says of the phone: the credentials it now has, its state, a resync that arrived. */
+    private void recordDownload(PhoneRecord rec, Phone.Download d, String digest) {
         String before = rec.downloadedDigests.put(d.file(), digest);
         boolean bytesChanged = !digest.equals(before);
         if (digest.equals(rec.renderedDigests.get(d.file())) && !rec.renderedCredentials.equals(rec.phoneCredentials)) {
