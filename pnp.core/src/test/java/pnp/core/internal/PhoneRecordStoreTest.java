@@ -72,7 +72,7 @@ class PhoneRecordStoreTest {
         PhoneRecordStore store = new PhoneRecordStore(dir);
         store.loadAll();
         PhoneState[] states = PhoneState.values();
-        for (int i = 0; i < 1500; i++) { // more dead lines than 2 x live + 1000: compacted on the way
+        for (int i = 0; i < 1500; i++) { // more lines than 3 x live + 1000: compacted on the way
             PhoneRecord rec = record(String.format("000b82%06x", i % 3), states[i % states.length]);
             rec.reason = HOSTILE + i;
             store.save(rec);
