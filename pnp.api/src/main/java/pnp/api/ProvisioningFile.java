@@ -1,5 +1,6 @@
 package pnp.api;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -59,6 +60,15 @@ public record ProvisioningFile(String name, Set<String> aliases, byte[] content,
     @Override
     public byte[] content() {
         return content.clone();
+    }
+
+    /**
+     * The bytes as a read-only view, without a copy: for digests and compression of large files.
+     *
+     * @since 1.1
+     */
+    public ByteBuffer contentBuffer() {
+        return ByteBuffer.wrap(content).asReadOnlyBuffer();
     }
 
     public int length() {

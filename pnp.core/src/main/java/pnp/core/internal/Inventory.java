@@ -384,7 +384,7 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
             return;
         }
         phones.downloaded(file.mac(), new Phone.Download(file.file().name(), protocol, requester.getHostAddress(),
-                userAgent, Instant.now()), digest(file.file().content()));
+                userAgent, Instant.now()), ServedFiles.digestOf(file.etag()));
     }
 
     /**
@@ -393,11 +393,16 @@ public class Inventory implements PhoneInventory, ProvisioningFiles, ManagedServ
      * {@code filesDigest} cost the worker about a seventh of its time in sip-bench.
      */
     static String digest(byte[] content) {
+        return digest(java.nio.ByteBuffer.wrap(content));
+    }
+
+    /** As {@link #digest(byte[])}, of the buffer's remaining bytes (its position is left as it was). */
+    static String digest(java.nio.ByteBuffer content) {
         CRC32 crc = new CRC32();
-        crc.update(content);
+        crc.update(content.duplicate());
         Adler32 adler = new Adler32();
-        adler.update(content);
-        return Integer.toHexString(content.length) + "-" + Long.toHexString(crc.getValue()) + "-"
+        adler.update(content.duplicate());
+        return Integer.toHexString(content.remaining()) + "-" + Long.toHexString(crc.getValue()) + "-"
                 + Long.toHexString(adler.getValue());
     }
 }

@@ -43,7 +43,8 @@ final class PhoneFileRenderer {
     }
 
     /** Rendered files not yet served: {@link #publish} serves them once their record is on disk. */
-    record Unpublished(String token, String subscriber, List<ProvisioningFile> files, Credentials credentials) {
+    record Unpublished(String token, String subscriber, List<ProvisioningFile> files, List<String> digests,
+            Credentials credentials) {
     }
 
     /**
@@ -82,6 +83,7 @@ final class PhoneFileRenderer {
                 httpPassword, rec.revision);
         Rendering rendering = ref.profile().render(request);
         rec.unpublished = new Unpublished(rec.token, s.sourceAddress(), rendering.files(),
+                rendering.files().stream().map(f -> Inventory.digest(f.contentBuffer())).toList(),
                 httpUser.isEmpty() ? null : new Credentials(auth, httpUser, httpPassword));
         return rendering;
     }
@@ -91,7 +93,7 @@ final class PhoneFileRenderer {
         Unpublished u = rec.unpublished;
         if (u != null) {
             rec.unpublished = null;
-            served.publish(rec.mac, u.token(), u.subscriber(), u.files(), u.credentials(),
+            served.publish(rec.mac, u.token(), u.subscriber(), u.files(), u.digests(), u.credentials(),
                     Bootstrap.access(rec, bootstrapWindow));
         }
     }

@@ -487,8 +487,9 @@ final class PhoneStateMachine {
             return;
         }
         String filesBefore = rec.filesDigest;
-        rec.filesDigest = filesDigest(rendering);
-        rendered(rec, assignment, rendering);
+        List<String> digests = rec.unpublished.digests(); // of rendering's files, in their order
+        rec.filesDigest = filesDigest(rendering, digests);
+        rendered(rec, assignment, rendering, digests);
         if (!forceNotify && rec.running()) {
             // Running with files it fetched: a NOTIFY with its URL would go to a phone no longer listening for
             // one. If what it would download now differs from what it has, it is told to fetch it again.
@@ -834,21 +835,22 @@ final class PhoneStateMachine {
     }
 
     /** Remembers which bytes carry which SIP credentials, for {@link #onDownload}. */
-    private static void rendered(PhoneRecord rec, Assignment assignment, Rendering rendering) {
+    private static void rendered(PhoneRecord rec, Assignment assignment, Rendering rendering, List<String> digests) {
         rec.renderedCredentials = SipCredentials.of(assignment);
         rec.renderedDigests.clear();
-        for (ProvisioningFile f : rendering.files()) {
+        for (int i = 0; i < rendering.files().size(); i++) {
+            ProvisioningFile f = rendering.files().get(i);
             if (f.scope() != ProvisioningFile.Scope.COMMON) {
-                rec.renderedDigests.put(f.name(), Inventory.digest(f.content()));
+                rec.renderedDigests.put(f.name(), digests.get(i));
             }
         }
     }
 
     /** What the phone would download: every file's name and bytes. */
-    private static String filesDigest(Rendering rendering) {
+    private static String filesDigest(Rendering rendering, List<String> digests) {
         StringBuilder b = new StringBuilder();
-        for (ProvisioningFile f : rendering.files()) {
-            b.append(f.name()).append('/').append(Inventory.digest(f.content())).append('\n');
+        for (int i = 0; i < rendering.files().size(); i++) {
+            b.append(rendering.files().get(i).name()).append('/').append(digests.get(i)).append('\n');
         }
         return Inventory.digest(b.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -50,10 +50,9 @@ record Served(MacAddress mac, String token, List<Kept> files, String subscriber,
         private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(Inflater::new);
 
         static Kept of(MacAddress mac, ProvisioningFile file, String etag, Instant modified, Credentials credentials) {
-            byte[] content = file.content();
             ProvisioningFile shell = new ProvisioningFile(file.name(), file.aliases(), new byte[0], file.contentType(),
                     file.scope());
-            return new Kept(mac, shell, deflate(content), content.length, etag, modified, credentials);
+            return new Kept(mac, shell, deflate(file.contentBuffer()), file.length(), etag, modified, credentials);
         }
 
         /** The file as servers get it, content included. */
@@ -72,12 +71,12 @@ record Served(MacAddress mac, String token, List<Kept> files, String subscriber,
             return shell.answersTo(requested);
         }
 
-        private static byte[] deflate(byte[] content) {
+        private static byte[] deflate(java.nio.ByteBuffer content) {
             Deflater d = DEFLATER.get();
             d.reset();
             d.setInput(content);
             d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, content.length / 4));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, content.remaining() / 4));
             byte[] buf = new byte[4096];
             while (!d.finished()) {
                 out.write(buf, 0, d.deflate(buf));

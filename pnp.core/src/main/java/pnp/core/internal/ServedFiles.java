@@ -9,8 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.Adler32;
-import java.util.zip.CRC32;
 
 import pnp.api.MacAddress;
 import pnp.api.ProvisioningFile;
@@ -79,11 +77,19 @@ final class ServedFiles {
     /** As {@link #publish(MacAddress, String, String, List, Credentials)}, under the phone's bootstrap. */
     void publish(MacAddress mac, String token, String subscriber, List<ProvisioningFile> rendered,
             Credentials credentials, Bootstrap.Access access) {
+        publish(mac, token, subscriber, rendered, rendered.stream().map(f -> Inventory.digest(f.contentBuffer())).toList(),
+                credentials, access);
+    }
+
+    /** As above, with each file's {@link Inventory#digest} known (in the order of {@code rendered}). */
+    void publish(MacAddress mac, String token, String subscriber, List<ProvisioningFile> rendered,
+            List<String> digests, Credentials credentials, Bootstrap.Access access) {
         Served old = byMac.get(mac);
         Instant now = Instant.now();
         List<Served.Kept> files = new ArrayList<>(rendered.size());
-        for (ProvisioningFile f : rendered) {
-            String etag = etag(f);
+        for (int i = 0; i < rendered.size(); i++) {
+            ProvisioningFile f = rendered.get(i);
+            String etag = etag(digests.get(i));
             Instant modified = now;
             if (old != null) {
                 for (Served.Kept o : old.files()) {
@@ -284,12 +290,17 @@ final class ServedFiles {
      * the bytes do; two different versions of one phone's file sharing all three is not a practical risk.
      */
     static String etag(ProvisioningFile f) {
-        byte[] content = f.content();
-        CRC32 crc = new CRC32();
-        crc.update(content);
-        Adler32 adler = new Adler32();
-        adler.update(content);
-        return "\"" + Integer.toHexString(content.length) + "-" + Long.toHexString(crc.getValue()) + "-"
-                + Long.toHexString(adler.getValue()) + "\"";
+        return etag(Inventory.digest(f.contentBuffer()));
+    }
+
+    /** The entity tag of a file whose {@link Inventory#digest} is known. */
+    static String etag(String digest) {
+        return "\"" + digest + "\"";
+    }
+
+    /** The {@link Inventory#digest} of the bytes a file of this entity tag has (its quotes removed). */
+    static String digestOf(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1)
+                : etag;
     }
 }
