@@ -235,7 +235,7 @@ public final class ProvisioningHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         String userAgent = request.getHeaders().get(HttpHeader.USER_AGENT);
-        response.write(true, ByteBuffer.wrap(found.file().content()), new Callback() {
+        response.write(true, found.file().contentBuffer(), new Callback() {
             @Override
             public void succeeded() {
                 try {
