@@ -32,6 +32,8 @@
 #   STORM_JFR          1: record a JFR CPU profile of the server during the storm, print its hot frames  default 0
 #   STORM_NMT          1: the server with -XX:NativeMemoryTracking=summary; after the storm, print where its
 #                      committed memory is (heap, metaspace, threads, code, ...) next to the RSS   default 0
+#   STORM_HISTO        1: after the storm, print the server's live heap by class (jcmd GC.class_histogram,
+#                      which runs a full GC first): what each phone costs in memory             default 0
 #   STORM_SERVER_JAVA_OPTS  JVM options for the server; default: jvm.options, as ./run starts it
 #   STORM_TMPDIR       where the temp dir (and the server's home) goes                 default /tmp
 #   STORM_KEEP         a directory to copy the raw files to (results.csv, logs)
@@ -55,6 +57,7 @@ JFR="${STORM_JFR:-0}"
 TIMEOUT="${STORM_TIMEOUT:-1800}"
 SERVER_JAVA_OPTS="${STORM_SERVER_JAVA_OPTS-$(cat "$ROOT/jvm.options")}"
 NMT="${STORM_NMT:-0}"
+HISTO="${STORM_HISTO:-0}"
 [ "$NMT" = 1 ] && SERVER_JAVA_OPTS="$SERVER_JAVA_OPTS -XX:NativeMemoryTracking=summary"
 SIP_PORT=5060
 CONSOLE="http://127.0.0.1:8080/system/console"
@@ -195,6 +198,9 @@ inner() {
     timeout 30 jcmd "$SERVER" VM.native_memory summary >"$WORK/nmt.txt" 2>&1 || true
   fi
   awk '/VmRSS/ { print int($2 / 1024) } ' "/proc/$SERVER/status" >"$WORK/rss.txt"
+  if [ "$HISTO" = 1 ]; then
+    timeout 60 jcmd "$SERVER" GC.class_histogram >"$WORK/histo.txt" 2>&1 || true
+  fi
   sleep 1
   # the server's own view: phone records by state (PROVISIONED = downloaded after the NOTIFY)
   "$ROOT/bench/phone-states.sh" "$WORK/home/data/phones/phones.journal" | grep -v '^ALL ' | sort \
@@ -365,6 +371,10 @@ if [ -f "$WORK/server.jfr" ]; then
     | sort -rn | head -15 >&2
 fi
 
+if [ -s "$WORK/histo.txt" ]; then
+  echo "Live heap of the server after the storm, by class (top 25; jcmd GC.class_histogram):" >&2
+  head -28 "$WORK/histo.txt" | tail -26 >&2
+fi
 if [ -s "$WORK/nmt.txt" ]; then
   echo >&2
   echo "Server memory after the storm (Native Memory Tracking, committed MB; RSS counts only touched pages):" >&2

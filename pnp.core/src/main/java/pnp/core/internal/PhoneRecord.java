@@ -1,7 +1,6 @@
 package pnp.core.internal;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 import pnp.api.MacAddress;
@@ -48,13 +47,13 @@ final class PhoneRecord {
     /** A digest of the files last rendered (names and bytes); empty before the first render. */
     String filesDigest = "";
     /** Per phone file downloaded: a digest of the bytes the phone got the last time. */
-    final Map<String, String> downloadedDigests = new HashMap<>();
+    Map<String, String> downloadedDigests = Map.of();
     /**
      * The SIP credentials written in the files last rendered, and per phone file a digest of its bytes: a
      * download of exactly those bytes gives the phone these credentials. Memory only (every start renders).
      */
     SipCredentials renderedCredentials;
-    final Map<String, String> renderedDigests = new HashMap<>();
+    Map<String, String> renderedDigests = Map.of();
     /**
      * The SIP credentials in the file the phone last downloaded: what it checks a resync's digest against
      * until it downloads its edited files. Null when not known (a record from before they were kept). Saved

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -409,12 +410,14 @@ final class PhoneRecordStore {
             rec.downloads = Long.parseLong(p.getProperty("downloads", "0"));
             rec.notifiedAt = instant(p.getProperty("notifiedAt"));
             rec.filesDigest = p.getProperty("filesDigest", "");
+            Map<String, String> downloaded = new HashMap<>();
             for (String line : p.getProperty("downloadedDigests", "").split("\n")) {
                 int space = line.indexOf(' ');
                 if (space > 0) {
-                    rec.downloadedDigests.put(line.substring(space + 1), line.substring(0, space));
+                    downloaded.put(line.substring(space + 1), line.substring(0, space));
                 }
             }
+            rec.downloadedDigests = Map.copyOf(downloaded);
             rec.resyncRequested = instant(p.getProperty("r.requested"));
             if (rec.resyncRequested != null) {
                 rec.resyncSent = instant(p.getProperty("r.sent"));

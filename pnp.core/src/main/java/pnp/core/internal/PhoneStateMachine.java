@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -634,7 +635,12 @@ final class PhoneStateMachine {
 
     /** What the download says of the phone: the credentials it now has, its state, a resync that arrived. */
     private void recordDownload(PhoneRecord rec, Phone.Download d, String digest) {
-        String before = rec.downloadedDigests.put(d.file(), digest);
+        String before = rec.downloadedDigests.get(d.file());
+        if (!digest.equals(before)) {
+            Map<String, String> downloaded = new HashMap<>(rec.downloadedDigests);
+            downloaded.put(d.file(), digest);
+            rec.downloadedDigests = Map.copyOf(downloaded);
+        }
         boolean bytesChanged = !digest.equals(before);
         if (digest.equals(rec.renderedDigests.get(d.file())) && !rec.renderedCredentials.equals(rec.phoneCredentials)) {
             // Only the bytes of the latest render carry its credentials: a download of older bytes served just
@@ -837,13 +843,14 @@ final class PhoneStateMachine {
     /** Remembers which bytes carry which SIP credentials, for {@link #onDownload}. */
     private static void rendered(PhoneRecord rec, Assignment assignment, Rendering rendering, List<String> digests) {
         rec.renderedCredentials = SipCredentials.of(assignment);
-        rec.renderedDigests.clear();
+        Map<String, String> byName = new HashMap<>();
         for (int i = 0; i < rendering.files().size(); i++) {
             ProvisioningFile f = rendering.files().get(i);
             if (f.scope() != ProvisioningFile.Scope.COMMON) {
-                rec.renderedDigests.put(f.name(), digests.get(i));
+                byName.put(f.name(), digests.get(i));
             }
         }
+        rec.renderedDigests = Map.copyOf(byName); // compact: one or two entries
     }
 
     /** What the phone would download: every file's name and bytes. */

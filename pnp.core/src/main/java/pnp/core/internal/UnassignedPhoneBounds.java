@@ -63,8 +63,8 @@ final class UnassignedPhoneBounds {
         if (before != null && !before.equals(address)) {
             forgotten(mac, before);
         }
-        byAddress.computeIfAbsent(address, a -> new HashSet<>()).add(mac);
-        bySubnet.computeIfAbsent(subnet(address), a -> new HashSet<>()).add(mac);
+        add(byAddress, address, mac);
+        add(bySubnet, subnet(address), mac);
     }
 
     /** The phone left the inventory (or moved away from {@code address}). */
@@ -179,10 +179,33 @@ final class UnassignedPhoneBounds {
         }
     }
 
+    /**
+     * Most addresses have one phone: its set is an immutable one of a single MAC (a few bytes, not a
+     * HashSet's table), grown into a HashSet when a second phone shares the address.
+     */
+    private static void add(Map<String, Set<MacAddress>> index, String key, MacAddress mac) {
+        index.compute(key, (k, set) -> {
+            if (set == null) {
+                return Set.of(mac);
+            }
+            if (set.contains(mac)) {
+                return set;
+            }
+            Set<MacAddress> grown = set instanceof HashSet<MacAddress> h ? h : new HashSet<>(set);
+            grown.add(mac);
+            return grown;
+        });
+    }
+
     private static void remove(Map<String, Set<MacAddress>> index, String key, MacAddress mac) {
         Set<MacAddress> set = index.get(key);
-        if (set != null && set.remove(mac) && set.isEmpty()) {
+        if (set == null || !set.contains(mac)) {
+            return;
+        }
+        if (set.size() == 1) {
             index.remove(key);
+        } else {
+            set.remove(mac); // a HashSet: only single-MAC sets are immutable
         }
     }
 }
