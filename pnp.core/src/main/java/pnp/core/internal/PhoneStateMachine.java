@@ -8,9 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,10 +31,7 @@ import pnp.api.PhoneSighting;
 import pnp.api.PhoneState;
 import pnp.api.ProvisioningFile;
 import pnp.api.Rendering;
-import pnp.api.ResyncEvent;
-import pnp.api.ResyncOutcome;
 import pnp.api.ResyncProgress;
-import pnp.api.ResyncRequest;
 import pnp.api.SipCredentials;
 
 /**
@@ -46,15 +41,15 @@ import pnp.api.SipCredentials;
  *
  * <p>Threading: the public face ({@link #sighted}, {@link #assign}, ...) may be called from any thread
  * and only queues work for the worker, which does every change of state in the order it was asked
- * for, so no phone is ever dispatched twice at once. The worker never waits for anything but a record
- * write that must precede a NOTIFY ({@link PhoneFileRenderer}). Readers ({@link #phones()},
- * {@link #phone}) see immutable snapshots published by the worker.
+ * for, so no phone is ever dispatched twice at once. The worker never waits: what must be on disk
+ * before a NOTIFY goes out is queued, and the NOTIFY follows once written ({@link RecordWriter#whenSaved}).
+ * Resyncs of running phones are {@link Resyncs}. Readers ({@link #phones()}, {@link #phone}) see immutable
+ * snapshots published by the worker.
  */
 final class PhoneStateMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Inventory.class);
     private static final int STARTUP_GRACE_SECONDS = 10;
-    static final String CANNOT_BE_TOLD = "this vendor's phones cannot be told; they converge at boot or periodic check";
 
     private final ScheduledExecutorService worker = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "pnp-inventory");
@@ -84,19 +79,7 @@ final class PhoneStateMachine {
      */
     private Instant settledAt = Instant.MAX;
     private volatile Inventory.Config config;
-    private final ResyncSenders senders;
-    /** The resyncs' time (due, sent, waits); a test's clock can jump. */
-    private final Clock clock;
-    /** Worker thread only. */
-    private final ResyncQueue resyncQueue;
-    /** Phones whose resync NOTIFY went out and whose answer or download is awaited. Worker thread only. */
-    private final Map<MacAddress, Boolean> resyncsUnderWay = new LinkedHashMap<>();
-    /** Counts of the current batch. Worker thread only. */
-    private long batchSent;
-    private long batchResynced;
-    private long batchFailed;
-    /** What readers see of the resyncs; written by the worker. */
-    private volatile ResyncProgress resyncProgress = ResyncProgress.NONE;
+    private final Resyncs resyncs;
 
     /**
      * @param phonesDirectory where the phone records are kept
@@ -105,9 +88,37 @@ final class PhoneStateMachine {
             ServedFiles served, Supplier<PhoneNotifier> notifier, PhoneEventPoster events, ResyncSenders senders,
             Clock clock) throws IOException {
         this.config = config;
-        this.senders = senders;
-        this.clock = clock;
-        this.resyncQueue = new ResyncQueue(config.resyncPerSecond());
+        this.resyncs = new Resyncs(new Resyncs.Phones() {
+            @Override
+            public PhoneRecord record(MacAddress mac) {
+                return records.get(mac);
+            }
+
+            @Override
+            public Assignment assignment(MacAddress mac) {
+                return assignments.get(mac);
+            }
+
+            @Override
+            public VendorProfiles.ProfileRef claimant(PhoneRecord rec) {
+                return profiles.rank(rec.mac, rec.sighting).winner();
+            }
+
+            @Override
+            public Phone snapshot(MacAddress mac) {
+                return snapshots.get(mac);
+            }
+
+            @Override
+            public void enter(PhoneRecord rec, PhoneState next, String why, String topic) {
+                PhoneStateMachine.this.enter(rec, next, why, topic);
+            }
+
+            @Override
+            public void changed(PhoneRecord rec) {
+                PhoneStateMachine.this.changed(rec);
+            }
+        }, senders, () -> this.config, clock, worker);
         this.profiles = profiles;
         this.served = served;
         this.notifier = notifier;
@@ -120,7 +131,7 @@ final class PhoneStateMachine {
     void start() {
         worker.execute(this::load);
         worker.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
-        worker.scheduleWithFixedDelay(this::resyncTick, 100, 100, TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(resyncs::tick, 100, 100, TimeUnit.MILLISECONDS);
         worker.schedule(() -> {
             settledAt = Instant.now();
             redispatchAll();
@@ -140,7 +151,7 @@ final class PhoneStateMachine {
     void configure(Inventory.Config config) {
         this.config = config;
         worker.execute(() -> {
-            resyncQueue.rate(config.resyncPerSecond());
+            resyncs.rate(config.resyncPerSecond());
             redispatchAll();
         });
     }
@@ -208,14 +219,14 @@ final class PhoneStateMachine {
         worker.execute(() -> {
             PhoneRecord rec = records.get(mac);
             if (rec != null && assignments.has(mac) && !rec.profile.isEmpty() && rec.lastDownload != null) {
-                queueResync(rec, "resync asked for", Duration.ZERO);
+                resyncs.queue(rec, "resync asked for", Duration.ZERO);
             }
         });
         return true;
     }
 
     ResyncProgress resyncProgress() {
-        return resyncProgress;
+        return resyncs.progress();
     }
 
     Optional<pnp.api.Reask> reask(MacAddress mac) {
@@ -297,17 +308,7 @@ final class PhoneStateMachine {
             publishSnapshot(rec);
         }
         LOG.info("Loaded {} phones from {}", loaded.size(), writer.where());
-        // Resyncs under way go on: a wait for a download ends when it would have; a NOTIFY queued, or sent and
-        // not yet answered when the server stopped, is sent (again).
-        Instant due = clock.instant().plusSeconds(Math.max(0, config.resyncDelaySeconds()));
-        for (PhoneRecord rec : loaded) {
-            if (rec.state == PhoneState.RESYNCING && rec.resyncDeadline != null) {
-                resyncsUnderWay.put(rec.mac, Boolean.TRUE);
-            } else if (rec.state == PhoneState.RESYNCING) {
-                resyncQueue.offer(rec.mac, due);
-            }
-        }
-        publishProgress();
+        resyncs.loaded(loaded);
         redispatchAll();
     }
 
@@ -496,7 +497,7 @@ final class PhoneStateMachine {
             // one. If what it would download now differs from what it has, it is told to fetch it again.
             // (A record from before resyncs has no digest yet: nothing to compare, nothing sent.)
             if (!filesBefore.isEmpty() && !filesBefore.equals(rec.filesDigest)) {
-                queueResync(rec, "files changed (revision " + rec.revision + ")",
+                resyncs.queue(rec, "files changed (revision " + rec.revision + ")",
                         Duration.ofSeconds(Math.max(0, config.resyncDelaySeconds())));
             } else if (!isRunningState(rec.state)) {
                 // claimed again (its vendor bundle came back) with the files it has
@@ -656,7 +657,7 @@ final class PhoneStateMachine {
             return;
         }
         if (rec.state == PhoneState.RESYNCING || rec.state == PhoneState.RESYNC_FAILED) {
-            resynced(rec, d, bytesChanged);
+            resyncs.downloaded(rec, d, bytesChanged);
             return;
         }
         if (rec.state == PhoneState.RESYNCED) {
@@ -671,173 +672,9 @@ final class PhoneStateMachine {
         events.post(PhoneEvents.DOWNLOADED, rec);
     }
 
-    // ---- worker thread: resyncs ----
-
     private static boolean isRunningState(PhoneState s) {
         return s == PhoneState.DOWNLOADED || s == PhoneState.PROVISIONED || s == PhoneState.RESYNCING
                 || s == PhoneState.RESYNCED || s == PhoneState.RESYNC_FAILED;
-    }
-
-    /** Queues the phone's resync NOTIFY, due after {@code delay}; a phone already queued moves to the end. */
-    private void queueResync(PhoneRecord rec, String why, Duration delay) {
-        Instant now = clock.instant();
-        if (resyncQueue.size() == 0 && resyncsUnderWay.isEmpty()) {
-            batchSent = batchResynced = batchFailed = 0; // a new batch
-        }
-        resyncsUnderWay.remove(rec.mac); // a newer resync supersedes the one under way
-        rec.resyncRequested(now);
-        resyncQueue.offer(rec.mac, now.plus(delay));
-        enter(rec, PhoneState.RESYNCING, why + "; resync queued", null);
-        publishProgress();
-    }
-
-    /** Sends what is due at the configured rate, and ends the waits that are over. Every 100 ms. */
-    private void resyncTick() {
-        try {
-            Instant now = clock.instant();
-            if (resyncQueue.size() > 0 && senders.best().isPresent()) {
-                for (MacAddress mac : resyncQueue.poll(now)) {
-                    PhoneRecord rec = records.get(mac);
-                    if (rec != null && rec.state == PhoneState.RESYNCING) {
-                        sendResync(rec, now);
-                    }
-                }
-            }
-            for (Iterator<MacAddress> it = resyncsUnderWay.keySet().iterator(); it.hasNext();) {
-                PhoneRecord rec = records.get(it.next());
-                if (rec == null || rec.state != PhoneState.RESYNCING) {
-                    it.remove();
-                } else if (rec.resyncDeadline != null && !now.isBefore(rec.resyncDeadline)) {
-                    it.remove();
-                    long waited = Duration.between(rec.resyncSent, rec.resyncDeadline).toSeconds();
-                    resyncFailed(rec, "NOTIFY accepted, no download within " + Math.max(waited, 1) + " s");
-                }
-            }
-            publishProgress();
-        } catch (RuntimeException e) {
-            LOG.error("Resync step failed (the next one runs in 100 ms)", e); // the tick must keep running
-        }
-    }
-
-    private void sendResync(PhoneRecord rec, Instant now) {
-        Assignment assignment = assignments.get(rec.mac);
-        VendorProfiles.ProfileRef profile = profiles.rank(rec.mac, rec.sighting).winner();
-        ResyncSenders.SenderRef sender = senders.best().orElse(null);
-        if (assignment == null || profile == null || sender == null) {
-            return; // unassigned or unclaimed meanwhile: dispatch has moved it on
-        }
-        Phone phone = snapshots.get(rec.mac);
-        Optional<ResyncEvent> event;
-        try {
-            event = profile.profile().resyncEvent(phone);
-        } catch (RuntimeException e) {
-            LOG.warn("Vendor profile {} failed to name the resync event of phone {}: {}", profile.vendor(), rec.mac,
-                    LogText.of(e));
-            resyncFailed(rec, profile.vendor() + " could not name its resync event: " + e.getMessage());
-            return;
-        }
-        if (event.isEmpty()) {
-            resyncFailed(rec, CANNOT_BE_TOLD);
-            return;
-        }
-        String host;
-        int port;
-        if (rec.sighting != null) {
-            host = rec.sighting.contactHost();
-            port = rec.sighting.contactPort();
-        } else {
-            host = rec.lastDownload.address();
-            port = 5060;
-        }
-        ResyncRequest request;
-        try {
-            // the phone answers its challenge with the account in the file it has, not the one it is told to fetch
-            request = new ResyncRequest(phone, assignment, event.get(), host, port,
-                    rec.phoneCredentials != null ? rec.phoneCredentials : SipCredentials.of(assignment));
-        } catch (RuntimeException e) {
-            resyncFailed(rec, "cannot address the phone: " + e.getMessage());
-            return;
-        }
-        rec.resyncSent = now;
-        rec.resyncSender = sender.name();
-        batchSent++;
-        resyncsUnderWay.put(rec.mac, Boolean.TRUE);
-        enter(rec, PhoneState.RESYNCING, "resync NOTIFY (" + event.get().event() + ") sent by " + sender.name()
-                + " to " + host + ":" + port, PhoneEvents.RESYNC_SENT);
-        MacAddress mac = rec.mac;
-        java.util.concurrent.CompletionStage<ResyncOutcome> stage;
-        try {
-            stage = sender.sender().send(request);
-        } catch (RuntimeException e) {
-            onResyncOutcome(mac, now, null, e);
-            return;
-        }
-        stage.whenComplete((outcome, failure) -> worker.execute(() -> onResyncOutcome(mac, now, outcome, failure)));
-    }
-
-    private void onResyncOutcome(MacAddress mac, Instant sent, ResyncOutcome outcome, Throwable failure) {
-        PhoneRecord rec = records.get(mac);
-        if (rec == null || !sent.equals(rec.resyncSent)) {
-            return; // forgotten, or a newer resync superseded this one
-        }
-        if (failure != null || outcome == null) {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            outcome = ResyncOutcome.notSent(cause == null ? "the sender answered nothing" : String.valueOf(
-                    cause.getMessage() != null ? cause.getMessage() : cause.toString()));
-        }
-        rec.resyncOutcome = outcome.result() + (outcome.detail().isEmpty() ? "" : ": " + outcome.detail());
-        if (rec.state != PhoneState.RESYNCING) {
-            changed(rec); // it downloaded before the answer came (or rebooted): the answer is only recorded
-            return;
-        }
-        if (outcome.accepted()) {
-            int wait = Math.max(1, config.resyncWaitSeconds());
-            rec.resyncDeadline = clock.instant().plusSeconds(wait);
-            enter(rec, PhoneState.RESYNCING, "NOTIFY accepted (" + outcome.detail() + "); waiting for the download, "
-                    + wait + " s at most", null);
-            return;
-        }
-        String detail = LogText.of(outcome.detail());
-        String why = switch (outcome.result()) {
-            case NO_ANSWER -> "no answer" + (detail.isEmpty() ? "" : " (" + detail + ")");
-            case DEMANDS_AUTHENTICATION -> "demands authentication" + (detail.isEmpty() ? "" : " (" + detail + ")");
-            case REJECTED -> detail.isEmpty() ? "rejected with " + outcome.statusCode() : detail;
-            case NOT_SENT -> "not sent" + (detail.isEmpty() ? "" : ": " + detail);
-            case ACCEPTED -> throw new IllegalStateException();
-        };
-        resyncsUnderWay.remove(mac);
-        resyncFailed(rec, why);
-    }
-
-    private void resynced(PhoneRecord rec, Phone.Download d, boolean bytesChanged) {
-        boolean wasQueued = resyncQueue.remove(rec.mac);
-        resyncsUnderWay.remove(rec.mac);
-        if (rec.state == PhoneState.RESYNCING) {
-            batchResynced++;
-        }
-        rec.resyncDownloaded = d.time();
-        rec.resyncBytesChanged = bytesChanged;
-        rec.resyncDeadline = null;
-        rec.resyncReason = "";
-        String how = rec.resyncSent == null ? (wasQueued ? " before its NOTIFY was sent" : " on its own") : "";
-        enter(rec, PhoneState.RESYNCED, d.file() + " over " + d.protocol() + " by " + d.address() + how
-                + (bytesChanged ? " (new content)" : " (same content as before)"), PhoneEvents.RESYNCED);
-        publishProgress();
-    }
-
-    private void resyncFailed(PhoneRecord rec, String why) {
-        batchFailed++;
-        rec.resyncDeadline = null;
-        rec.resyncReason = why;
-        enter(rec, PhoneState.RESYNC_FAILED, why, PhoneEvents.RESYNC_FAILED);
-        LOG.info("Phone {}: resync failed: {}", rec.mac, LogText.of(why));
-        publishProgress();
-    }
-
-    private void publishProgress() {
-        resyncProgress = new ResyncProgress(resyncQueue.size(), resyncsUnderWay.size(), batchSent, batchResynced,
-                batchFailed, resyncQueue.rate());
     }
 
     /** Remembers which bytes carry which SIP credentials, for {@link #onDownload}. */

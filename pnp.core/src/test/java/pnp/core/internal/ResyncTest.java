@@ -243,7 +243,7 @@ class ResyncTest {
         profile.event = null;
         provisionAndResync(0);
         await(() -> state() == PhoneState.RESYNC_FAILED, "cannot be told");
-        assertEquals(PhoneStateMachine.CANNOT_BE_TOLD, phone().reason());
+        assertEquals(Resyncs.CANNOT_BE_TOLD, phone().reason());
         assertEquals(0, sender.requests.size());
     }
 
