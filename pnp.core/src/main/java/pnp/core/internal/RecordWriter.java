@@ -73,16 +73,23 @@ final class RecordWriter {
     private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     /** Writes phone records, in the order they were handed over; never touches inventory state. */
-    private final ExecutorService storeThread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "pnp-inventory-store");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService storeThread;
 
     RecordWriter(PhoneRecordStore store, ScheduledExecutorService worker, Function<MacAddress, PhoneRecord> records) {
+        this(store, worker, records, Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pnp-inventory-store");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /** With the store thread given (a test holds it to see what one append takes). */
+    RecordWriter(PhoneRecordStore store, ScheduledExecutorService worker, Function<MacAddress, PhoneRecord> records,
+            ExecutorService storeThread) {
         this.store = store;
         this.worker = worker;
         this.records = records;
+        this.storeThread = storeThread;
     }
 
     /** Every record in the store; before anything is written. */
