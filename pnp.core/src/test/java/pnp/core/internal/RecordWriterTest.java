@@ -49,7 +49,7 @@ class RecordWriterTest {
     }
 
     /** The store thread; a test holds it with a task that waits for {@link #release}. */
-    final java.util.concurrent.ExecutorService storeThread = Executors.newSingleThreadExecutor();
+    final ScheduledExecutorService storeThread = Executors.newSingleThreadScheduledExecutor();
     final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     RecordWriter start() throws IOException {
