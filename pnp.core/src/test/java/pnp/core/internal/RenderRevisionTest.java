@@ -4,72 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import pnp.api.Assignment;
-import pnp.api.Claim;
 import pnp.api.MacAddress;
 import pnp.api.PhoneSighting;
-import pnp.api.ProvisioningFile;
-import pnp.api.RenderRequest;
 import pnp.api.Rendering;
-import pnp.api.VendorProfile;
 
 /** The revision counts changes of the render's inputs, and a digest saved by an earlier version carries over. */
 class RenderRevisionTest {
 
     static final MacAddress MAC = MacAddress.parse("000B82112233").orElseThrow();
-    Path dir;
-    ScheduledExecutorService worker;
-    RecordWriter writer;
-    PhoneFileRenderer renderer;
-    final VendorProfiles.ProfileRef ref = new VendorProfiles.ProfileRef(new VendorProfile() {
-        @Override
-        public Claim claim(PhoneSighting phone) {
-            return Claim.mine("test");
-        }
-
-        @Override
-        public Claim claim(MacAddress mac) {
-            return Claim.mine("test");
-        }
-
-        @Override
-        public Rendering render(RenderRequest r) {
-            byte[] content = ("ext=" + r.assignment().extension() + " rev=" + r.revision()).getBytes(StandardCharsets.UTF_8);
-            return new Rendering(List.of(new ProvisioningFile("cfg" + MAC.value() + ".txt", java.util.Set.of(), content,
-                    "text/plain", ProvisioningFile.Scope.PHONE)), "http://x/", Rendering.APPLICATION_URL);
-        }
-    }, "Test", 0, 1L);
-
-    @BeforeEach
-    void setUp() throws Exception {
-        dir = Files.createTempDirectory("render-revision");
-        worker = Executors.newSingleThreadScheduledExecutor();
-        PhoneRecordStore store = new PhoneRecordStore(dir);
-        writer = new RecordWriter(store, worker, m -> null);
-        renderer = new PhoneFileRenderer(new ProvisioningUrls(), new ServedFiles());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        worker.shutdownNow();
-        writer.close(5, TimeUnit.SECONDS);
-    }
+    final PhoneFileRenderer renderer = new PhoneFileRenderer(new ProvisioningUrls(), new ServedFiles());
+    final VendorProfiles.ProfileRef ref = new VendorProfiles.ProfileRef(new InventoryTest.Profile(), "Test", 0, 1L);
 
     PhoneRecord heard() {
         PhoneRecord rec = new PhoneRecord(MAC);
