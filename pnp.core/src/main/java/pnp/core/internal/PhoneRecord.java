@@ -44,6 +44,9 @@ final class PhoneRecord {
     boolean notifyAgain;
     /** The latest render, until it is served (once the record it was rendered from is on disk); not persisted. */
     PhoneFileRenderer.Unpublished unpublished;
+    /** {@link #sighting}'s part of the journal line, made once per sighting ({@link PhoneRecordStore#format}). */
+    PhoneSighting formattedSighting;
+    String formattedSightingText;
     /** A digest of the files last rendered (names and bytes); empty before the first render. */
     String filesDigest = "";
     /** Per phone file downloaded: a digest of the bytes the phone got the last time. */

@@ -322,18 +322,25 @@ final class PhoneRecordStore {
         put(p, "notifiedAt", rec.notifiedAt);
         PhoneSighting s = rec.sighting;
         if (s != null) {
-            put(p, "s.vendor", s.vendor());
-            put(p, "s.model", s.model());
-            put(p, "s.firmware", s.firmware());
-            put(p, "s.userAgent", s.userAgent());
-            put(p, "s.contactHost", s.contactHost());
-            put(p, "s.contactPort", Integer.toString(s.contactPort()));
-            put(p, "s.sourceAddress", s.sourceAddress());
-            put(p, "s.sourcePort", Integer.toString(s.sourcePort()));
-            put(p, "s.interface", s.interfaceName());
-            put(p, "s.localAddress", s.localAddress());
-            put(p, "s.multicast", Boolean.toString(s.multicast()));
-            put(p, "s.time", s.time());
+            // A sighting does not change (a new SUBSCRIBE is a new one): its part of the line is made once.
+            if (rec.formattedSighting != s) {
+                StringBuilder part = new StringBuilder(256);
+                put(part, "s.vendor", s.vendor());
+                put(part, "s.model", s.model());
+                put(part, "s.firmware", s.firmware());
+                put(part, "s.userAgent", s.userAgent());
+                put(part, "s.contactHost", s.contactHost());
+                put(part, "s.contactPort", Integer.toString(s.contactPort()));
+                put(part, "s.sourceAddress", s.sourceAddress());
+                put(part, "s.sourcePort", Integer.toString(s.sourcePort()));
+                put(part, "s.interface", s.interfaceName());
+                put(part, "s.localAddress", s.localAddress());
+                put(part, "s.multicast", Boolean.toString(s.multicast()));
+                put(part, "s.time", s.time());
+                rec.formattedSightingText = part.toString();
+                rec.formattedSighting = s;
+            }
+            p.append(rec.formattedSightingText);
         }
         put(p, "filesDigest", rec.filesDigest);
         if (!rec.downloadedDigests.isEmpty()) {

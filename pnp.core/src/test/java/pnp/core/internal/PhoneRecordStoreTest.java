@@ -68,6 +68,24 @@ class PhoneRecordStoreTest {
     }
 
     @Test
+    void aNewSightingIsWrittenNotTheOneBefore(@TempDir Path dir) throws Exception {
+        PhoneRecordStore store = new PhoneRecordStore(dir);
+        store.loadAll();
+        PhoneRecord rec = record("000b82000009", PhoneState.NOTIFIED);
+        MacAddress mac = rec.mac;
+        rec.sighting = new PhoneSighting(mac, "Grandstream", "GXP2140", "1.0", "ua", "10.0.0.7", 5060, "10.0.0.7",
+                5060, "eth0", "10.0.0.1", true, Instant.parse("2026-12-05T10:00:00Z"));
+        store.save(rec);
+        store.save(rec); // the sighting's part made once, used twice
+        rec.sighting = new PhoneSighting(mac, "Grandstream", "GXP2170", "1.1", "ua2", "10.0.0.8", 5062, "10.0.0.8",
+                5062, "eth0", "10.0.0.1", false, Instant.parse("2026-12-05T10:05:00Z"));
+        store.save(rec);
+        store.close();
+        PhoneSighting loaded = new PhoneRecordStore(dir).loadAll().get(0).sighting;
+        assertEquals(rec.sighting, loaded);
+    }
+
+    @Test
     void compactionKeepsTheLastLineOfEachLivePhoneOnly(@TempDir Path dir) throws Exception {
         PhoneRecordStore store = new PhoneRecordStore(dir);
         store.loadAll();
