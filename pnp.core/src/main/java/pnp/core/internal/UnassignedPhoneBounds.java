@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,8 @@ final class UnassignedPhoneBounds {
             .thenComparing(r -> r.sighting.time());
 
     /** Heard phones (assigned or not) by the address and by the subnet of their last SUBSCRIBE. */
+    /** Compiled once ({@code String.matches} compiled it again for every sighting). */
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     private final Map<String, Set<MacAddress>> byAddress = new HashMap<>();
     private final Map<String, Set<MacAddress>> bySubnet = new HashMap<>();
     /** Sources that passed a bound: how many of their phones were forgotten, and when that was last logged. */
@@ -161,7 +164,7 @@ final class UnassignedPhoneBounds {
 
     /** {@code a.b.c.0/24} for IPv4, the /64 for IPv6, the text itself when it is no address. */
     static String subnet(String address) {
-        if (!address.contains(":") && !address.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+        if (!address.contains(":") && !IPV4_LITERAL.matcher(address).matches()) {
             return address; // not a literal: never a name lookup on the worker
         }
         try {
