@@ -325,18 +325,7 @@ final class PhoneRecordStore {
             // A sighting does not change (a new SUBSCRIBE is a new one): its part of the line is made once.
             if (rec.formattedSighting != s) {
                 StringBuilder part = new StringBuilder(256);
-                put(part, "s.vendor", s.vendor());
-                put(part, "s.model", s.model());
-                put(part, "s.firmware", s.firmware());
-                put(part, "s.userAgent", s.userAgent());
-                put(part, "s.contactHost", s.contactHost());
-                put(part, "s.contactPort", Integer.toString(s.contactPort()));
-                put(part, "s.sourceAddress", s.sourceAddress());
-                put(part, "s.sourcePort", Integer.toString(s.sourcePort()));
-                put(part, "s.interface", s.interfaceName());
-                put(part, "s.localAddress", s.localAddress());
-                put(part, "s.multicast", Boolean.toString(s.multicast()));
-                put(part, "s.time", s.time());
+                putSighting(part, "s.", s);
                 rec.formattedSightingText = part.toString();
                 rec.formattedSighting = s;
             }
@@ -364,18 +353,7 @@ final class PhoneRecordStore {
         put(p, "bootstrapFrom", rec.bootstrapFrom);
         PhoneSighting r = rec.reask;
         if (r != null) {
-            put(p, "ask.vendor", r.vendor());
-            put(p, "ask.model", r.model());
-            put(p, "ask.firmware", r.firmware());
-            put(p, "ask.userAgent", r.userAgent());
-            put(p, "ask.contactHost", r.contactHost());
-            put(p, "ask.contactPort", Integer.toString(r.contactPort()));
-            put(p, "ask.sourceAddress", r.sourceAddress());
-            put(p, "ask.sourcePort", Integer.toString(r.sourcePort()));
-            put(p, "ask.interface", r.interfaceName());
-            put(p, "ask.localAddress", r.localAddress());
-            put(p, "ask.multicast", Boolean.toString(r.multicast()));
-            put(p, "ask.time", r.time());
+            putSighting(p, "ask.", r);
             put(p, "ask.why", rec.reaskWhy);
         }
         Phone.Download d = rec.lastDownload;
@@ -504,6 +482,22 @@ final class PhoneRecordStore {
         if (value != null) {
             put(p, key, value.toString());
         }
+    }
+
+    /** A sighting's keys under a prefix: {@code s.} for the phone's own, {@code ask.} for a re-ask's. */
+    private static void putSighting(StringBuilder p, String prefix, PhoneSighting s) {
+        put(p, prefix + "vendor", s.vendor());
+        put(p, prefix + "model", s.model());
+        put(p, prefix + "firmware", s.firmware());
+        put(p, prefix + "userAgent", s.userAgent());
+        put(p, prefix + "contactHost", s.contactHost());
+        put(p, prefix + "contactPort", Integer.toString(s.contactPort()));
+        put(p, prefix + "sourceAddress", s.sourceAddress());
+        put(p, prefix + "sourcePort", Integer.toString(s.sourcePort()));
+        put(p, prefix + "interface", s.interfaceName());
+        put(p, prefix + "localAddress", s.localAddress());
+        put(p, prefix + "multicast", Boolean.toString(s.multicast()));
+        put(p, prefix + "time", s.time());
     }
 
     /** One {@code key=value} line; the value escaped as {@link Properties#load} reads it back. */
