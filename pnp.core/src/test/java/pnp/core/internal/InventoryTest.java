@@ -288,7 +288,7 @@ class InventoryTest {
     }
 
     /** Claims every phone; one phone file whose content follows the password. */
-    static final class Profile implements VendorProfile {
+    static class Profile implements VendorProfile {
         volatile boolean credentials;
 
         @Override

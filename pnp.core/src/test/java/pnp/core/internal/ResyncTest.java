@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,24 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 
-import pnp.api.Claim;
 import pnp.api.MacAddress;
 import pnp.api.Phone;
 import pnp.api.PhoneNotifier;
 import pnp.api.PhoneNotifier.NotifyOutcome;
 import pnp.api.PhoneSighting;
 import pnp.api.PhoneState;
-import pnp.api.ProvisioningFile;
 import pnp.api.ProvisioningFiles;
-import pnp.api.RenderRequest;
-import pnp.api.Rendering;
 import pnp.api.ResyncEvent;
 import pnp.api.ResyncOutcome;
 import pnp.api.ResyncRequest;
 import pnp.api.ResyncSender;
 import pnp.api.ResyncSenderService;
 import pnp.api.SipCredentials;
-import pnp.api.VendorProfile;
 import pnp.api.VendorProfileService;
 
 /**
@@ -511,26 +505,9 @@ class ResyncTest {
         }
     }
 
-    /** Claims every phone; one phone file with the password; Yealink-like resync event unless set to null. */
-    static final class Profile implements VendorProfile {
+    /** {@link InventoryTest.Profile} with a Yealink-like resync event, unless set to null. */
+    static final class Profile extends InventoryTest.Profile {
         volatile ResyncEvent event = new ResyncEvent("check-sync;reboot=false", false, false, false);
-
-        @Override
-        public Claim claim(PhoneSighting phone) {
-            return Claim.mine("test");
-        }
-
-        @Override
-        public Claim claim(MacAddress mac) {
-            return Claim.mine("test");
-        }
-
-        @Override
-        public Rendering render(RenderRequest request) {
-            byte[] content = ("password=" + request.assignment().password() + "\n").getBytes(StandardCharsets.UTF_8);
-            return new Rendering(List.of(ProvisioningFile.phone(request.assignment().mac().value() + ".cfg", content,
-                    "text/plain")), "http://10.200.0.1/", Rendering.APPLICATION_URL);
-        }
 
         @Override
         public Optional<ResyncEvent> resyncEvent(Phone phone) {
