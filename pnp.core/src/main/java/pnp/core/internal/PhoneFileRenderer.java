@@ -83,7 +83,7 @@ final class PhoneFileRenderer {
                 httpPassword, rec.revision);
         Rendering rendering = ref.profile().render(request);
         rec.unpublished = new Unpublished(rec.token, s.sourceAddress(), rendering.files(),
-                rendering.files().stream().map(f -> Inventory.digest(f.contentBuffer())).toList(),
+                ServedFiles.digests(rendering.files()),
                 httpUser.isEmpty() ? null : new Credentials(auth, httpUser, httpPassword));
         return rendering;
     }

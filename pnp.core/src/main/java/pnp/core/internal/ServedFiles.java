@@ -77,8 +77,7 @@ final class ServedFiles {
     /** As {@link #publish(MacAddress, String, String, List, Credentials)}, under the phone's bootstrap. */
     void publish(MacAddress mac, String token, String subscriber, List<ProvisioningFile> rendered,
             Credentials credentials, Bootstrap.Access access) {
-        publish(mac, token, subscriber, rendered, rendered.stream().map(f -> Inventory.digest(f.contentBuffer())).toList(),
-                credentials, access);
+        publish(mac, token, subscriber, rendered, digests(rendered), credentials, access);
     }
 
     /** As above, with each file's {@link Inventory#digest} known (in the order of {@code rendered}). */
@@ -291,6 +290,11 @@ final class ServedFiles {
      */
     static String etag(ProvisioningFile f) {
         return etag(Inventory.digest(f.contentBuffer()));
+    }
+
+    /** Each file's {@link Inventory#digest}, in the files' order (read without copying the bytes). */
+    static List<String> digests(List<ProvisioningFile> files) {
+        return files.stream().map(f -> Inventory.digest(f.contentBuffer())).toList();
     }
 
     /** The entity tag of a file whose {@link Inventory#digest} is known. */
