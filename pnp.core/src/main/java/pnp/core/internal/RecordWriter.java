@@ -136,16 +136,18 @@ final class RecordWriter {
      * serves was written already; after the queued write when one with the same content is under way.
      */
     void whenSaved(PhoneRecord rec, Consumer<IOException> then) {
+        String serving = rec.serving();
         Save pending = saving.get(rec.mac);
-        if (pending != null && !rec.secretsUnsaved && pending.serving.equals(rec.serving())) {
+        if (pending != null && !rec.secretsUnsaved && pending.serving.equals(serving)) {
             pending.then.add(then);
             return;
         }
-        if (pending == null && !rec.servingUnsaved()) {
+        if (pending == null && !rec.secretsUnsaved && serving.equals(rec.savedServing)) {
             then.accept(null);
             return;
         }
-        Save save = saveOf(rec);
+        // Also when it serves again what was written before a pending line: that line must not be the last.
+        Save save = newSave(rec, serving);
         save.then.add(then);
         dirty.remove(rec.mac);
         queue.add(new Line(rec.mac, PhoneRecordStore.format(rec), save));
@@ -154,10 +156,11 @@ final class RecordWriter {
 
     /** The save a line of the record fulfils: a new one when it carries unsaved serving state, else null. */
     private Save saveOf(PhoneRecord rec) {
-        if (!rec.servingUnsaved()) {
-            return null;
-        }
-        Save save = new Save(rec.serving());
+        return rec.servingUnsaved() ? newSave(rec, rec.serving()) : null;
+    }
+
+    private Save newSave(PhoneRecord rec, String serving) {
+        Save save = new Save(serving);
         rec.secretsUnsaved = false; // in this line now; set again if it cannot be written
         saving.put(rec.mac, save);
         return save;

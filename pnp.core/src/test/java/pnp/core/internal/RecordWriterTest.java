@@ -147,6 +147,32 @@ class RecordWriterTest {
     }
 
     @Test
+    void servingAgainWhatWasWrittenBeforeAPendingLineIsWrittenAfterIt() throws Exception {
+        start();
+        PhoneRecord rec = phone(4);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        onWorker(() -> {
+            writer.whenSaved(rec, f -> first.complete(null));
+            return null;
+        });
+        first.get(10, TimeUnit.SECONDS);
+        holdTheStoreThread();
+        CompletableFuture<IOException> back = new CompletableFuture<>();
+        onWorker(() -> {
+            rec.bootstrapFrom = "10.0.0.99";
+            writer.whenSaved(rec, f -> { });
+            rec.bootstrapFrom = ""; // as written at first, with the other line still queued
+            writer.whenSaved(rec, back::complete);
+            return null;
+        });
+        release.countDown();
+        assertNull(back.get(10, TimeUnit.SECONDS));
+        writer.close(5, TimeUnit.SECONDS);
+        assertEquals("", new PhoneRecordStore(dir).loadAll().get(0).bootstrapFrom, "the last line is the latest");
+        writer = null;
+    }
+
+    @Test
     void aDeleteAfterQueuedLinesWinsAndALineAfterADeleteBringsItBack() throws Exception {
         start();
         PhoneRecord gone = phone(1);
